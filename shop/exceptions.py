@@ -1,0 +1,83 @@
+"""Domain exceptions raised by shop.services. Views turn them into form errors or JSON errors."""
+
+from dataclasses import dataclass
+
+
+class ShopError(Exception):
+    """Base class: every service failure the caller is expected to handle."""
+
+
+@dataclass(frozen=True)
+class ShortLine:
+    product_id: int
+    requested: int
+    available: int
+
+
+class InsufficientStock(ShopError):
+    def __init__(self, short_lines: list[ShortLine]) -> None:
+        self.short_lines = sorted(short_lines, key=lambda line: line.product_id)
+        super().__init__(
+            "Not enough stock for "
+            + ", ".join(
+                f"product {line.product_id} (requested {line.requested}, available {line.available})"
+                for line in self.short_lines
+            )
+        )
+
+
+class InvalidOrder(ShopError):
+    """The request itself is wrong: bad quantities, unknown or inactive products, no lines.
+
+    `errors` maps a field name ("lines", "lines[2].quantity", ...) to a list of messages.
+    """
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items()))
+
+
+class IdempotencyKeyReused(ShopError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__("This Idempotency-Key was already used with a different request body.")
+
+
+class NotCancellable(ShopError):
+    def __init__(self, order_id: int, status: str) -> None:
+        self.order_id = order_id
+        self.status = status
+        super().__init__(f"Order {order_id} is {status} and cannot be cancelled.")
+
+
+class OrderNotFound(ShopError):
+    def __init__(self, order_id: int) -> None:
+        self.order_id = order_id
+        super().__init__(f"Order {order_id} does not exist.")
+
+
+class ProductUnavailable(ShopError):
+    """The product does not exist or is not active."""
+
+    def __init__(self, product_id: int) -> None:
+        self.product_id = product_id
+        super().__init__(f"Product {product_id} does not exist or is not for sale.")
+
+
+class InvalidQuantity(ShopError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class StockWouldGoNegative(ShopError):
+    def __init__(self, product_id: int, change: int, available: int) -> None:
+        self.product_id = product_id
+        self.change = change
+        self.available = available
+        super().__init__(
+            f"Product {product_id}: a change of {change:+d} would take stock of {available} below zero."
+        )
+
+
+class TokenNotFound(ShopError):
+    pass

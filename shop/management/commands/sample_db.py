@@ -1,0 +1,131 @@
+"""Fill the database with a realistic ingredients catalogue, a demo buyer, a staff user and a
+few past orders. Safe to run again: it adds only what is missing."""
+
+import random
+from decimal import Decimal
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from shop import services
+from shop.models import Category, Order, Product
+from shop.sample_data import CATEGORIES, PRODUCTS
+
+DEMO_BUYER = ("buyer@example.com", "demo-buyer-pass")
+STAFF_USER = ("staff@example.com", "demo-staff-pass")
+GENERATED_SKU_PREFIX = "GEN-"
+
+
+def ensure_user(email: str, password: str, *, staff: bool = False) -> tuple[Any, bool]:
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(
+            username=email, email=email, password=password, is_staff=staff, is_superuser=staff
+        )
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user, created
+
+
+class Command(BaseCommand):
+    help = "Create sample categories, products, users and orders (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--products",
+            type=int,
+            default=0,
+            help="Also make sure N generated products exist (for load tests).",
+        )
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args: Any, products: int, seed: int, **options: Any) -> None:
+        rng = random.Random(seed)
+        categories = self._categories()
+        added = self._catalogue(categories)
+        buyer, _ = ensure_user(*DEMO_BUYER)
+        ensure_user(*STAFF_USER, staff=True)
+        orders = self._past_orders(buyer)
+        generated = self._generated(products, list(categories.values()), rng) if products else 0
+        self.stdout.write(
+            f"Catalogue: {Category.objects.count()} categories, {Product.objects.count()} products "
+            f"({added} added now, {generated} generated now); demo orders added: {orders}."
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo buyer: {DEMO_BUYER[0]} / {DEMO_BUYER[1]}\n"
+                f"Staff (admin at /admin/): {STAFF_USER[0]} / {STAFF_USER[1]}"
+            )
+        )
+
+    def _categories(self) -> dict[str, Category]:
+        result = {}
+        for slug, (name, description) in CATEGORIES.items():
+            result[slug], _ = Category.objects.get_or_create(
+                slug=slug, defaults={"name": name, "description": description}
+            )
+        return result
+
+    def _catalogue(self, categories: dict[str, Category]) -> int:
+        existing = set(Product.objects.values_list("sku", flat=True))
+        added = 0
+        for slug, rows in PRODUCTS.items():
+            for sku, name, unit, price, stock, description in rows:
+                if sku in existing:
+                    continue
+                services.product_create(
+                    sku=sku,
+                    name=name,
+                    category=categories[slug],
+                    unit=unit,
+                    price=Decimal(price),
+                    initial_stock=stock,
+                    description=description,
+                )
+                added += 1
+        return added
+
+    def _past_orders(self, buyer: Any) -> int:
+        if Order.objects.filter(user=buyer).exists():
+            return 0
+        by_sku = dict(Product.objects.values_list("sku", "pk"))
+        baskets = [
+            [("FLR-STRW-25", 4), ("LEV-YST-FRS-1", 6), ("SLT-FINE-25", 1)],
+            [("FLR-RYE-DK-25", 2), ("SPC-CAR-GRN-500", 1)],
+            [("SUG-CAST-25", 2), ("DRY-BUT-UNS-10", 3), ("CHC-DRK-70-5", 1)],
+        ]
+        placed = []
+        with transaction.atomic():
+            for basket in baskets:
+                lines = [(by_sku[sku], qty) for sku, qty in basket]
+                placed.append(services.order_place(user=buyer, lines=lines).order)
+        services.order_cancel(user=buyer, order_id=placed[1].pk)
+        return len(placed)
+
+    def _generated(self, wanted: int, categories: list[Category], rng: random.Random) -> int:
+        have = Product.objects.filter(sku__startswith=GENERATED_SKU_PREFIX).count()
+        if have >= wanted:
+            return 0
+        words = ["Organic", "Fine", "Coarse", "Roasted", "Heritage", "Premium", "Milled", "Dried"]
+        things = ["barley", "millet", "quinoa", "buckwheat", "chickpea flour", "rice flour",
+                  "maize", "teff", "sorghum", "tapioca", "amaranth", "carob", "fennel", "anise"]
+        units = ["1 kg bag", "5 kg bag", "10 kg sack", "25 kg sack", "20 l drum"]
+        new = [
+            Product(
+                sku=f"{GENERATED_SKU_PREFIX}{n:07d}",
+                name=f"{rng.choice(words)} {rng.choice(things)} {n}",
+                description=f"Generated product {n} for load testing.",
+                category=rng.choice(categories),
+                unit=rng.choice(units),
+                price=Decimal(rng.randint(150, 15000)) / 100,
+                stock=rng.randint(0, 500),
+            )
+            for n in range(have + 1, wanted + 1)
+        ]
+        return services.products_bulk_add(products=new)

@@ -1,0 +1,204 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Category(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    sku = models.CharField("SKU", max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    unit = models.CharField(max_length=60, help_text='Pack size as sold, e.g. "25 kg sack".')
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default="GBP")
+    # Changed only through shop.services: every change writes a StockMovement row.
+    stock = models.IntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["is_active", "name"], name="product_active_name"),
+            models.Index(fields=["is_active", "price"], name="product_active_price"),
+            models.Index(fields=["is_active", "stock"], name="product_active_stock"),
+            models.Index(fields=["category", "is_active", "name"], name="product_category_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sku})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:product_detail", args=[self.pk])
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def is_low_stock(self) -> bool:
+        return 0 < self.stock <= settings.SHOP_LOW_STOCK_THRESHOLD
+
+
+class CartItem(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart_items"
+    )
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+    added_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="cart_one_line_per_product"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="cart_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_id} for {self.user_id}"
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.product.price * self.quantity
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PLACED = "placed", "Placed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    status = models.CharField(max_length=16, choices=Status, default=Status.PLACED)
+    currency = models.CharField(max_length=3, default="GBP")
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    line_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    # sha256 of the normalised request lines: a replay with another body is refused.
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="order_idempotency_key_per_user",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="order_user_created")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"ORD-{self.pk:06d}" if self.pk else "ORD-new"
+
+    @property
+    def is_cancellable(self) -> bool:
+        return self.status == self.Status.PLACED
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:order_detail", args=[self.pk])
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    # Copied at order time: later price or name changes do not rewrite history.
+    sku = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=60)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku}"
+
+
+class StockMovement(models.Model):
+    class Reason(models.TextChoices):
+        INITIAL = "initial", "Initial stock"
+        RESTOCK = "restock", "Restock"
+        ORDER = "order", "Order"
+        CANCELLATION = "cancellation", "Cancellation"
+        CORRECTION = "correction", "Correction"
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="movements")
+    quantity = models.IntegerField(help_text="Signed: negative takes stock out.")
+    reason = models.CharField(max_length=16, choices=Reason)
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The buyer or staff member behind the change.",
+    )
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["product", "created_at"], name="movement_product_created")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity:+d} {self.product_id} ({self.reason})"
+
+
+class ApiToken(models.Model):
+    """A personal API key. Only a short lookup prefix and a hash of the secret are stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,76 @@
+"""Reads, scoped to the user where they concern a user's things."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet, Sum, F
+
+from shop.models import CartItem, Category, Order, Product
+
+PRODUCT_ORDERINGS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "price": ("price", "id"),
+    "-price": ("-price", "-id"),
+    "stock": ("stock", "id"),
+    "-stock": ("-stock", "-id"),
+}
+MAX_SEARCH_LENGTH = 100
+
+
+def product_search(
+    *,
+    q: str = "",
+    category_slug: str = "",
+    in_stock: bool = False,
+    ordering: str = "name",
+) -> QuerySet[Product]:
+    """Active products matching the catalogue filters, with their category joined."""
+    products = Product.objects.filter(is_active=True).select_related("category")
+    q = q.strip()[:MAX_SEARCH_LENGTH]
+    if q:
+        products = products.filter(
+            Q(name__icontains=q) | Q(sku__icontains=q) | Q(description__icontains=q)
+        )
+    if category_slug:
+        products = products.filter(category__slug=category_slug)
+    if in_stock:
+        products = products.filter(stock__gt=0)
+    return products.order_by(*PRODUCT_ORDERINGS.get(ordering, PRODUCT_ORDERINGS["name"]))
+
+
+def categories_with_products() -> QuerySet[Category]:
+    return Category.objects.filter(products__is_active=True).distinct().order_by("name")
+
+
+def cart_items_for(user: AbstractBaseUser) -> QuerySet[CartItem]:
+    return CartItem.objects.filter(user=user).select_related("product", "product__category")
+
+
+@dataclass(frozen=True)
+class CartSummary:
+    line_count: int
+    unit_count: int
+    total: Decimal
+
+
+def cart_summary(user: AbstractBaseUser) -> CartSummary:
+    totals = CartItem.objects.filter(user=user).aggregate(
+        units=Sum("quantity"), total=Sum(F("quantity") * F("product__price"))
+    )
+    lines = CartItem.objects.filter(user=user).count()
+    return CartSummary(
+        line_count=lines,
+        unit_count=totals["units"] or 0,
+        total=(totals["total"] or Decimal("0")).quantize(Decimal("0.01")),
+    )
+
+
+def orders_for(user: AbstractBaseUser) -> QuerySet[Order]:
+    return Order.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def order_for(user: AbstractBaseUser, order_id: int) -> Order | None:
+    """The user's order with its lines, or None: another buyer's order does not exist for you."""
+    return Order.objects.filter(user=user, pk=order_id).prefetch_related("lines").first()

@@ -1,0 +1,50 @@
+"""Every write of the shop goes through here. Views and the API call these, never the ORM."""
+
+from shop.services.cart import (
+    CartChange,
+    cart_add,
+    cart_add_order,
+    cart_clear,
+    cart_fit_to_stock,
+    cart_remove,
+    cart_set_quantity,
+)
+from shop.services.inventory import (
+    product_add,
+    product_create,
+    products_bulk_add,
+    stock_adjust,
+    stock_set,
+)
+from shop.services.orders import (
+    PlacedOrder,
+    normalise_lines,
+    order_cancel,
+    order_place,
+    order_place_from_cart,
+)
+from shop.services.tokens import IssuedToken, token_authenticate, token_create, token_revoke
+
+__all__ = [
+    "CartChange",
+    "IssuedToken",
+    "PlacedOrder",
+    "cart_add",
+    "cart_add_order",
+    "cart_clear",
+    "cart_fit_to_stock",
+    "cart_remove",
+    "cart_set_quantity",
+    "normalise_lines",
+    "order_cancel",
+    "order_place",
+    "order_place_from_cart",
+    "product_add",
+    "products_bulk_add",
+    "product_create",
+    "stock_adjust",
+    "stock_set",
+    "token_authenticate",
+    "token_create",
+    "token_revoke",
+]

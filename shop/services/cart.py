@@ -1,0 +1,170 @@
+"""The buyer's cart, kept in the database so it follows the user across logins and instances."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from shop.exceptions import (
+    InsufficientStock,
+    InvalidQuantity,
+    OrderNotFound,
+    ProductUnavailable,
+    ShortLine,
+)
+from shop.models import CartItem, Order, OrderLine, Product
+
+
+@dataclass(frozen=True)
+class CartChange:
+    product_id: int
+    name: str
+    requested: int
+    quantity: int  # what the cart holds now for this product (0: removed)
+
+
+def _check_quantity(quantity: object) -> int:
+    if type(quantity) is not int:
+        raise InvalidQuantity("Quantity must be a whole number.")
+    if not 1 <= quantity <= settings.SHOP_MAX_LINE_QUANTITY:
+        raise InvalidQuantity(
+            f"Quantity must be between 1 and {settings.SHOP_MAX_LINE_QUANTITY:,}."
+        )
+    return quantity
+
+
+def _active_product(product_id: int) -> Product:
+    product = Product.objects.filter(pk=product_id, is_active=True).first()
+    if product is None:
+        raise ProductUnavailable(product_id)
+    return product
+
+
+def cart_add(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartItem:
+    """Add to the cart. Refuses (adding nothing) when the cart would hold more than is in stock."""
+    _check_quantity(quantity)
+    with transaction.atomic():
+        product = _active_product(product_id)
+        item = (
+            CartItem.objects.select_for_update()
+            .filter(user=user, product_id=product_id)
+            .first()
+        )
+        in_cart = item.quantity if item else 0
+        wanted = in_cart + quantity
+        if wanted > product.stock:
+            raise InsufficientStock(
+                [ShortLine(product_id=product_id, requested=wanted, available=product.stock)]
+            )
+        if wanted > settings.SHOP_MAX_LINE_QUANTITY:
+            raise InvalidQuantity(
+                f"A cart line can hold at most {settings.SHOP_MAX_LINE_QUANTITY:,}."
+            )
+        if item is None:
+            item = CartItem.objects.create(user=user, product=product, quantity=wanted)
+        else:
+            item.quantity = wanted
+            item.save(update_fields=["quantity", "updated_at"])
+    return item
+
+
+def cart_set_quantity(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartItem:
+    """Set a cart line's quantity (1..max, and no more than is in stock)."""
+    _check_quantity(quantity)
+    with transaction.atomic():
+        item = (
+            CartItem.objects.select_for_update()
+            .select_related("product")
+            .filter(user=user, product_id=product_id)
+            .first()
+        )
+        if item is None:
+            raise ProductUnavailable(product_id)
+        if quantity > item.product.stock:
+            raise InsufficientStock(
+                [ShortLine(product_id=product_id, requested=quantity, available=item.product.stock)]
+            )
+        item.quantity = quantity
+        item.save(update_fields=["quantity", "updated_at"])
+    return item
+
+
+def cart_remove(*, user: AbstractBaseUser, product_id: int) -> bool:
+    deleted, _ = CartItem.objects.filter(user=user, product_id=product_id).delete()
+    return bool(deleted)
+
+
+def cart_clear(*, user: AbstractBaseUser) -> None:
+    CartItem.objects.filter(user=user).delete()
+
+
+def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
+    """Lower every cart line to what is in stock (removing lines with none). Returns the changes."""
+    changes: list[CartChange] = []
+    with transaction.atomic():
+        items = list(
+            CartItem.objects.select_for_update().select_related("product").filter(user=user)
+        )
+        for item in items:
+            available = item.product.stock if item.product.is_active else 0
+            if item.quantity <= available:
+                continue
+            changes.append(
+                CartChange(
+                    product_id=item.product_id,
+                    name=item.product.name,
+                    requested=item.quantity,
+                    quantity=available,
+                )
+            )
+            if available == 0:
+                item.delete()
+            else:
+                item.quantity = available
+                item.save(update_fields=["quantity", "updated_at"])
+    return changes
+
+
+def cart_add_order(*, user: AbstractBaseUser, order_id: int) -> list[CartChange]:
+    """"Order again": put an earlier order's lines in the cart, capped to what is in stock.
+
+    Returns one CartChange per line whose quantity was capped (or left out entirely).
+    """
+    if not Order.objects.filter(pk=order_id, user=user).exists():
+        raise OrderNotFound(order_id)
+    capped: list[CartChange] = []
+    with transaction.atomic():
+        lines = list(
+            OrderLine.objects.filter(order_id=order_id).select_related("product").order_by("id")
+        )
+        existing = {
+            item.product_id: item
+            for item in CartItem.objects.select_for_update().filter(user=user)
+        }
+        for line in lines:
+            product = line.product
+            item = existing.get(product.pk)
+            in_cart = item.quantity if item else 0
+            available = product.stock if product.is_active else 0
+            room = max(0, min(available, settings.SHOP_MAX_LINE_QUANTITY) - in_cart)
+            adding = min(line.quantity, room)
+            if adding < line.quantity:
+                capped.append(
+                    CartChange(
+                        product_id=product.pk,
+                        name=line.name,
+                        requested=line.quantity,
+                        quantity=in_cart + adding,
+                    )
+                )
+            if adding == 0:
+                continue
+            if item is None:
+                existing[product.pk] = CartItem.objects.create(
+                    user=user, product=product, quantity=adding
+                )
+            else:
+                item.quantity = in_cart + adding
+                item.save(update_fields=["quantity", "updated_at"])
+    return capped

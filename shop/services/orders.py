@@ -1,0 +1,287 @@
+"""Placing and cancelling orders. The browser checkout and the JSON API both call these."""
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shop.exceptions import (
+    IdempotencyKeyReused,
+    InsufficientStock,
+    InvalidOrder,
+    NotCancellable,
+    OrderNotFound,
+    ShortLine,
+)
+from shop.models import CartItem, Order, OrderLine, Product, StockMovement
+from shop.services.stock import apply_stock_changes, movements_for, short_lines_for
+
+logger = logging.getLogger("shop.orders")
+
+LineInput = Mapping[str, Any] | tuple[int, int]
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: Order
+    replayed: bool = False
+
+
+def _is_quantity(value: object) -> bool:
+    # bool is an int subclass: True must not be read as 1.
+    return type(value) is int
+
+
+def normalise_lines(lines: Iterable[LineInput]) -> dict[int, int]:
+    """Validate order lines and add up lines naming the same product.
+
+    Accepts (product_id, quantity) pairs or {"product": id, "quantity": n} mappings.
+    Raises InvalidOrder with every problem found, keyed by field path.
+    """
+    errors: dict[str, list[str]] = {}
+    merged: dict[int, int] = {}
+    max_quantity = settings.SHOP_MAX_LINE_QUANTITY
+    line_list = list(lines)
+    if not line_list:
+        raise InvalidOrder({"lines": ["An order needs at least one line."]})
+    if len(line_list) > settings.SHOP_MAX_ORDER_LINES:
+        raise InvalidOrder(
+            {"lines": [f"An order can have at most {settings.SHOP_MAX_ORDER_LINES} lines."]}
+        )
+    for index, line in enumerate(line_list):
+        if isinstance(line, Mapping):
+            product_id, quantity = line.get("product"), line.get("quantity")
+        else:
+            product_id, quantity = line
+        if not _is_quantity(product_id) or product_id < 1:
+            errors.setdefault(f"lines[{index}].product", []).append(
+                "A product id (a positive integer) is required."
+            )
+        if not _is_quantity(quantity):
+            errors.setdefault(f"lines[{index}].quantity", []).append(
+                "Quantity must be a whole number."
+            )
+        elif not 1 <= quantity <= max_quantity:
+            errors.setdefault(f"lines[{index}].quantity", []).append(
+                f"Quantity must be between 1 and {max_quantity:,}."
+            )
+        if f"lines[{index}].product" not in errors and f"lines[{index}].quantity" not in errors:
+            merged[product_id] = merged.get(product_id, 0) + quantity
+    if errors:
+        raise InvalidOrder(errors)
+    return merged
+
+
+def _fingerprint(merged: Mapping[int, int]) -> str:
+    canonical = json.dumps(sorted(merged.items()), separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(order: Order, fingerprint: str) -> PlacedOrder:
+    if order.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(order.idempotency_key or "")
+    return PlacedOrder(order=order, replayed=True)
+
+
+def _validate_idempotency_key(key: str) -> None:
+    if not 1 <= len(key) <= 255 or not all(32 <= ord(ch) < 127 for ch in key):
+        raise InvalidOrder(
+            {"Idempotency-Key": ["Must be 1 to 255 printable ASCII characters."]}
+        )
+
+
+def order_place(
+    *,
+    user: AbstractBaseUser,
+    lines: Iterable[LineInput],
+    idempotency_key: str | None = None,
+    clear_cart: bool = False,
+) -> PlacedOrder:
+    """Place an order: every line in stock, or nothing changes at all.
+
+    Raises InvalidOrder, InsufficientStock (listing every short line) or IdempotencyKeyReused.
+    The SQL round trips do not grow with the number of lines: one read of the products, then
+    in one transaction the order insert, a bulk insert of lines, a bulk insert of ledger rows,
+    (the cart delete,) and last the conditional stock update that takes the row locks.
+    """
+    started = time.perf_counter()
+    merged = normalise_lines(lines)
+    fingerprint = _fingerprint(merged)
+    if idempotency_key is not None:
+        _validate_idempotency_key(idempotency_key)
+        existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _replay(existing, fingerprint)
+
+    products = {
+        p.pk: p
+        for p in Product.objects.filter(pk__in=merged).only(
+            "pk", "sku", "name", "unit", "price", "currency", "stock", "is_active"
+        )
+    }
+    unknown = [pid for pid in merged if pid not in products or not products[pid].is_active]
+    if unknown:
+        raise InvalidOrder(
+            {
+                "lines": [
+                    f"Product {pid} does not exist or is not for sale." for pid in sorted(unknown)
+                ]
+            }
+        )
+    currencies = {p.currency for p in products.values()}
+    if len(currencies) > 1:
+        raise InvalidOrder({"lines": ["All lines of one order must be in the same currency."]})
+
+    # Fast refusal on the unlocked read: under a race for the last units most requests stop
+    # here without opening a write transaction. The locked update below is what decides.
+    visibly_short = [pid for pid, qty in merged.items() if qty > products[pid].stock]
+    if visibly_short:
+        short = [
+            ShortLine(product_id=pid, requested=merged[pid], available=products[pid].stock)
+            for pid in sorted(visibly_short)
+        ]
+        _log_rejected(user, merged, short, started)
+        raise InsufficientStock(short)
+
+    order_lines = [
+        OrderLine(
+            product_id=pid,
+            sku=products[pid].sku,
+            name=products[pid].name,
+            unit=products[pid].unit,
+            unit_price=products[pid].price,
+            quantity=qty,
+            line_total=products[pid].price * qty,
+        )
+        for pid, qty in sorted(merged.items())
+    ]
+    total = sum((line.line_total for line in order_lines), Decimal("0.00"))
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                user=user,
+                currency=currencies.pop(),
+                total=total,
+                line_count=len(order_lines),
+                idempotency_key=idempotency_key,
+                request_fingerprint=fingerprint,
+            )
+            for line in order_lines:
+                line.order = order
+            OrderLine.objects.bulk_create(order_lines)
+            changes = {pid: -qty for pid, qty in merged.items()}
+            StockMovement.objects.bulk_create(
+                movements_for(
+                    changes, reason=StockMovement.Reason.ORDER, order_id=order.pk, user_id=user.pk
+                )
+            )
+            if clear_cart:
+                CartItem.objects.filter(user=user, product_id__in=merged).delete()
+            applied = apply_stock_changes(changes)
+            if len(applied) != len(changes):
+                # Rows are still locked here, so this read is exact.
+                raise InsufficientStock(short_lines_for(merged, set(changes) - set(applied)))
+    except InsufficientStock as exc:
+        _log_rejected(user, merged, exc.short_lines, started)
+        raise
+    except IntegrityError:
+        # Two requests with one idempotency key: the second insert waited for the first
+        # transaction and hit the unique constraint. Answer with the order it made.
+        if idempotency_key is None:
+            raise
+        existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return _replay(existing, fingerprint)
+
+    logger.info(
+        "order placed",
+        extra={
+            "event": "order_placed",
+            "user_id": user.pk,
+            "order_id": order.pk,
+            "lines": len(order_lines),
+            "total": str(total),
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        },
+    )
+    return PlacedOrder(order=order, replayed=False)
+
+
+def _log_rejected(
+    user: AbstractBaseUser, merged: Mapping[int, int], short: list[ShortLine], started: float
+) -> None:
+    logger.info(
+        "order rejected: insufficient stock",
+        extra={
+            "event": "order_rejected",
+            "user_id": user.pk,
+            "lines": len(merged),
+            "short_products": [line.product_id for line in short],
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        },
+    )
+
+
+def order_place_from_cart(
+    *, user: AbstractBaseUser, idempotency_key: str | None = None
+) -> PlacedOrder:
+    """Place an order for everything in the user's cart and empty it in the same transaction."""
+    lines = list(CartItem.objects.filter(user=user).values_list("product_id", "quantity"))
+    if not lines:
+        raise InvalidOrder({"lines": ["Your cart is empty."]})
+    return order_place(
+        user=user, lines=lines, idempotency_key=idempotency_key, clear_cart=True
+    )
+
+
+def order_cancel(*, user: AbstractBaseUser, order_id: int) -> Order:
+    """Cancel one of the user's placed orders and put its stock back, once."""
+    started = time.perf_counter()
+    with transaction.atomic():
+        # The conditional update takes the order's row lock: a concurrent second cancel waits,
+        # then matches no row and is refused, so stock is put back exactly once.
+        updated = Order.objects.filter(
+            pk=order_id, user=user, status=Order.Status.PLACED
+        ).update(status=Order.Status.CANCELLED, cancelled_at=timezone.now())
+        if not updated:
+            status = Order.objects.filter(pk=order_id, user=user).values_list(
+                "status", flat=True
+            ).first()
+            if status is None:
+                raise OrderNotFound(order_id)
+            raise NotCancellable(order_id, status)
+        changes: dict[int, int] = {}
+        for product_id, quantity in OrderLine.objects.filter(order_id=order_id).values_list(
+            "product_id", "quantity"
+        ):
+            changes[product_id] = changes.get(product_id, 0) + quantity
+        StockMovement.objects.bulk_create(
+            movements_for(
+                changes,
+                reason=StockMovement.Reason.CANCELLATION,
+                order_id=order_id,
+                user_id=user.pk,
+            )
+        )
+        apply_stock_changes(changes)
+    logger.info(
+        "order cancelled",
+        extra={
+            "event": "order_cancelled",
+            "user_id": user.pk,
+            "order_id": order_id,
+            "lines": len(changes),
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        },
+    )
+    return Order.objects.prefetch_related("lines").get(pk=order_id)
