@@ -173,16 +173,25 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "shop:catalogue"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
-# Django 6.1's MAILERS (EMAIL_BACKEND is deprecated). Console in development; set EMAIL_BACKEND
-# to django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST etc. in production.
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-        ),
-        "OPTIONS": {"host": os.environ["EMAIL_HOST"]} if os.environ.get("EMAIL_HOST") else {},
+# Django 6.1's MAILERS (EMAIL_BACKEND is deprecated). Console in development, SMTP in
+# production (check --deploy refuses a development backend there); EMAIL_BACKEND overrides.
+_EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+_EMAIL_OPTIONS: dict[str, object] = {}
+if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
     }
-}
+elif os.environ.get("EMAIL_HOST"):
+    _EMAIL_OPTIONS = {"host": os.environ["EMAIL_HOST"]}
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")
 
 # --- Internationalisation ---------------------------------------------------------------------

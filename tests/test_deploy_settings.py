@@ -1,0 +1,157 @@
+"""Production settings, checked the way a deploy runs them: a fresh process with a real environment.
+
+Settings are read once at import, so switching DEBUG/SECRET_KEY needs a new interpreter; these
+tests run manage.py (or a short script) in a subprocess with a production environment.
+"""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        # The outer environment must not leak development switches into "production".
+        if not key.startswith(("DJANGO_", "SECURE_", "EMAIL_", "DEBUG", "SECRET_KEY"))
+        and key not in {"ALLOWED_HOSTS", "STATIC_MANIFEST", "BEHIND_TLS_PROXY", "LOG_FORMAT"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "shop.example.com",
+            "DATABASE_URL": "postgres://shop:secret@db.internal:5432/shop",
+        }
+    )
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_reports_nothing_with_production_variables() -> None:
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNING" not in result.stderr and "ERROR" not in result.stderr
+
+
+def test_check_deploy_notices_a_weak_secret_key() -> None:
+    # Proves the check above really runs the deploy checks: a short key must be reported.
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(SECRET_KEY="too-short"),
+    )
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr
+
+
+def test_the_shop_refuses_to_start_in_production_without_a_secret_key() -> None:
+    env = production_env()
+    del env["SECRET_KEY"]
+
+    result = run(["manage.py", "check"], env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "secrets.token_urlsafe" in result.stderr  # tells the operator how to make one
+
+
+def test_an_empty_secret_key_is_refused_too() -> None:
+    result = run(["manage.py", "check"], production_env(SECRET_KEY=""))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_malformed_debug_value_fails_loudly() -> None:
+    result = run(["manage.py", "check"], production_env(DEBUG="maybe"))
+
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+PROBE = r"""
+import json
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+
+# A path that does not exist: answered without touching the database, so the probe needs none.
+response = Client(HTTP_HOST="shop.example.com").get("/no-such-page/", secure=True)
+plain = Client(HTTP_HOST="shop.example.com").get("/no-such-page/")
+print(json.dumps({
+    "status": response.status_code,
+    "headers": dict(response.headers),
+    "plain_status": plain.status_code,
+    "plain_location": plain.headers.get("Location"),
+    "settings": {name: getattr(settings, name) for name in (
+        "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
+        "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_PROXY_SSL_HEADER", "ACCOUNT_LOGOUT_ON_GET", "LOG_FORMAT",
+    )},
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def production_probe() -> dict:
+    result = run(["-c", PROBE], production_env(STATIC_MANIFEST="false"))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_cookies_are_secure_and_http_only(production_probe: dict) -> None:
+    values = production_probe["settings"]
+    assert values["DEBUG"] is False
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["CSRF_COOKIE_SECURE"] is True
+    assert values["SESSION_COOKIE_HTTPONLY"] is True
+    assert values["ACCOUNT_LOGOUT_ON_GET"] is False
+    assert values["LOG_FORMAT"] == "json"
+
+
+def test_production_redirects_plain_http_to_https(production_probe: dict) -> None:
+    assert production_probe["plain_status"] == 301
+    assert production_probe["plain_location"] == "https://shop.example.com/no-such-page/"
+    assert production_probe["settings"]["SECURE_PROXY_SSL_HEADER"] == [
+        "HTTP_X_FORWARDED_PROTO",
+        "https",
+    ]
+
+
+def test_production_responses_carry_the_security_headers(production_probe: dict) -> None:
+    headers = {key.lower(): value for key, value in production_probe["headers"].items()}
+
+    assert production_probe["status"] == 404
+    assert headers["strict-transport-security"] == (
+        "max-age=31536000; includeSubDomains; preload"
+    )
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    csp = headers["content-security-policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
