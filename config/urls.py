@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from shop import health
+from shop import error_handlers, health
 from shop.api import errors as api_errors
 
 urlpatterns = [
@@ -14,8 +14,9 @@ urlpatterns = [
     path("", include("shop.urls")),
 ]
 
-# JSON under /api/, Django's own pages elsewhere.
-handler400 = api_errors.handler400
+# JSON under /api/, Django's own pages elsewhere; shop.error_handlers adds outages (503) and
+# oversized forms (413) on top of the API's handlers.
+handler400 = error_handlers.handler400
 handler403 = api_errors.handler403
 handler404 = api_errors.handler404
-handler500 = api_errors.handler500
+handler500 = error_handlers.handler500

@@ -10,7 +10,8 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
 
-from shop import selectors
+from shop import selectors, services
+from shop.middleware import DatabaseUnavailableMiddleware
 
 # Real transactions, not the usual rollback-per-test: like production, the request runs in
 # autocommit, so the connection handling after a failure is the one a server would do.
@@ -141,3 +142,73 @@ def test_an_unknown_page_gets_the_friendly_404(buyer_client: Client) -> None:
     assert "Page not found" in body
     assert "<html" in body
     assert 'href="/"' in body
+
+
+@pytest.fixture
+def api_token(buyer) -> str:
+    return services.token_create(user=buyer, name="faults").secret
+
+
+@pytest.mark.parametrize("path", ["/api/v1/products", "/api/v1/orders", "/api/v1/orders/1"])
+def test_an_api_call_answers_a_json_503_envelope_while_the_database_is_down(
+    client: Client, api_token: str, path: str
+) -> None:
+    with database_down():
+        response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {api_token}")
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response["Retry-After"] == "30"
+    error = response.json()["error"]
+    assert error["code"] == "service_unavailable"
+    assert error["message"]
+    assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {api_token}").status_code in (200, 404)
+
+
+def test_an_api_write_during_an_outage_is_a_503_not_a_500(
+    client: Client, api_token: str, make_product
+) -> None:
+    flour = make_product(stock=5)
+    with database_down():
+        response = client.post(
+            "/api/v1/orders",
+            {"lines": [{"product": flour.pk, "quantity": 1}]},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {api_token}",
+        )
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"
+
+
+def test_an_outage_outside_any_view_still_answers_503(buyer_client: Client) -> None:
+    # Errors raised by middleware (loading the session, saving it) skip process_exception and
+    # land in handler500; it must still tell an outage from a bug.
+    buyer_client.raise_request_exception = False
+    with (
+        mock.patch.object(DatabaseUnavailableMiddleware, "process_exception", return_value=None),
+        database_down(),
+    ):
+        page = buyer_client.get("/")
+        api = buyer_client.get("/api/v1/products", HTTP_AUTHORIZATION="Bearer shop_x_y")
+
+    assert page.status_code == 503
+    assert "The shop is temporarily unavailable" in page.content.decode()
+    assert api.status_code == 503
+    assert api.json()["error"]["code"] == "service_unavailable"
+
+
+def test_an_api_bug_stays_a_json_500(client: Client, api_token: str) -> None:
+    client.raise_request_exception = False
+    with mock.patch("shop.api.views.products.product_search", side_effect=RuntimeError("bug")):
+        response = client.get("/api/v1/products", HTTP_AUTHORIZATION=f"Bearer {api_token}")
+
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "server_error"
+
+
+def test_an_unknown_api_path_stays_a_json_404(client: Client) -> None:
+    response = client.get("/api/v1/no-such-thing")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
