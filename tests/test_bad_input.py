@@ -8,6 +8,7 @@ from django.test import Client
 
 from shop import services
 from shop.models import CartItem, Order, Product, StockMovement
+from tests.views.conftest import ShopClient
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +165,102 @@ def test_stock_and_ledger_are_untouched_by_refused_requests(
 
     assert Product.objects.get(pk=flour.pk).stock == 10
     assert StockMovement.objects.count() == moves
+
+
+# --- HTML forms: what tests/views/ does not already cover ---------------------------------------
+
+HUGE_ID = "9" * 20  # beyond a 64-bit integer column
+
+
+def cart_of(user) -> dict[int, int]:
+    return dict(CartItem.objects.filter(user=user).values_list("product_id", "quantity"))
+
+
+@pytest.fixture
+def shop_client(buyer) -> ShopClient:
+    client = ShopClient()
+    client.force_login(buyer)
+    return client
+
+
+@pytest.mark.parametrize("product", ["999999", HUGE_ID, "0", "-3", "abc", "", "1.5"])
+@pytest.mark.parametrize("htmx", [True, False])
+def test_adding_an_unknown_or_malformed_product_changes_nothing(
+    shop_client: ShopClient, buyer, make_product, product: str, htmx: bool
+) -> None:
+    flour = make_product(stock=10)
+    post = shop_client.htmx_post if htmx else shop_client.form_post
+
+    response = post("/cart/add/", {"product": product, "quantity": "1"})
+
+    assert response.status_code in (302, 404, 422)
+    if htmx:
+        assert response.status_code in (404, 422)
+        assert 'class="message' in response.content.decode()
+    else:
+        page = shop_client.get(response["Location"]).content.decode()
+        assert "message-error" in page
+    assert cart_of(buyer) == {}
+    assert Product.objects.get(pk=flour.pk).stock == 10
+
+
+@pytest.mark.parametrize("quantity", ["0", "-1", "abc", "99999999", HUGE_ID, "1e3", " "])
+def test_a_bad_quantity_without_js_comes_back_with_a_message(
+    shop_client: ShopClient, buyer, make_product, quantity: str
+) -> None:
+    flour = make_product(stock=10)
+
+    response = shop_client.form_post(
+        "/cart/add/", {"product": flour.pk, "quantity": quantity}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "Enter a whole number from 1 to 10,000." in response.content.decode()
+    assert cart_of(buyer) == {}
+
+
+def test_checkout_with_an_inactive_product_in_the_cart_changes_nothing(
+    shop_client: ShopClient, buyer, make_product
+) -> None:
+    flour = make_product(stock=10)
+    gone = make_product(stock=10)
+    services.cart_add(user=buyer, product_id=flour.pk, quantity=2)
+    services.cart_add(user=buyer, product_id=gone.pk, quantity=1)
+    Product.objects.filter(pk=gone.pk).update(is_active=False)
+    moves = StockMovement.objects.count()
+
+    response = shop_client.form_post(
+        "/cart/checkout/", {"idempotency_key": "6f1c2a3e-0b7d-4c55-9d7e-2f0a8b1c3d4e"}, follow=True
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "message-error" in page
+    assert "not for sale" in page
+    assert Order.objects.count() == 0
+    assert StockMovement.objects.count() == moves
+    assert cart_of(buyer) == {flour.pk: 2, gone.pk: 1}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", f"/products/{HUGE_ID}/"),
+        ("get", f"/orders/{HUGE_ID}/"),
+        ("get", f"/orders/{HUGE_ID}/cancel/"),
+        ("post", f"/orders/{HUGE_ID}/cancel/"),
+        ("post", f"/orders/{HUGE_ID}/again/"),
+        ("post", f"/cart/{HUGE_ID}/quantity/"),
+        ("post", f"/cart/{HUGE_ID}/remove/"),
+        ("post", f"/tokens/{HUGE_ID}/revoke/"),
+    ],
+)
+def test_ids_beyond_the_database_range_are_404_not_500(
+    shop_client: ShopClient, method: str, path: str
+) -> None:
+    if method == "get":
+        response = shop_client.get(path)
+    else:
+        response = shop_client.form_post(path, {"quantity": "1"})
+
+    assert response.status_code == 404
