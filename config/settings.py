@@ -260,7 +260,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {"()": "shop.logging.KeyValueFormatter"},
         "json": {"()": "shop.logging.JsonFormatter"},
     },
     "handlers": {
