@@ -1,0 +1,342 @@
+"""Who may do what: a buyer sees and changes only their own things, never prices or stock.
+
+Each test asserts on the response and then on the database, so a leak that answered "404"
+but still acted would be caught.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from shop import services
+from shop.models import ApiToken, CartItem, Order, Product, StockMovement
+from tests.views.conftest import ShopClient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def flour(make_product) -> Product:
+    return make_product(stock=20, price="21.40", name="Strong white flour")
+
+
+@pytest.fixture
+def others_order(other_buyer, flour: Product) -> Order:
+    return services.order_place(user=other_buyer, lines=[(flour.pk, 2)]).order
+
+
+@pytest.fixture
+def buyer_browser(buyer) -> ShopClient:
+    client = ShopClient()
+    client.force_login(buyer)
+    return client
+
+
+@pytest.fixture
+def buyer_token(buyer) -> str:
+    return services.token_create(user=buyer, name="mine").secret
+
+
+@pytest.fixture
+def other_token(other_buyer) -> tuple[ApiToken, str]:
+    issued = services.token_create(user=other_buyer, name="theirs")
+    return issued.token, issued.secret
+
+
+def api(client: Client, method: str, path: str, token: str, body: Any = None, **extra: Any) -> Any:
+    return getattr(client, method)(
+        path,
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        **extra,
+    )
+
+
+def stock_and_price(product: Product) -> tuple[int, Decimal]:
+    return Product.objects.values_list("stock", "price").get(pk=product.pk)
+
+
+# --- Another buyer's orders: HTML ---------------------------------------------------------------
+
+
+def test_a_buyer_cannot_read_another_buyers_order_page(
+    buyer_browser: ShopClient, others_order: Order
+) -> None:
+    response = buyer_browser.get(f"/orders/{others_order.pk}/")
+
+    assert response.status_code == 404
+    assert others_order.reference not in response.content.decode()
+
+
+def test_a_buyer_cannot_see_another_buyers_orders_in_the_list_or_the_csv(
+    buyer_browser: ShopClient, others_order: Order
+) -> None:
+    page = buyer_browser.get("/orders/").content.decode()
+    csv = buyer_browser.get("/orders/?_export=csv").content.decode()
+
+    assert others_order.reference not in page
+    assert others_order.reference not in csv
+
+
+def test_a_buyer_cannot_cancel_another_buyers_order_in_the_browser(
+    buyer_browser: ShopClient, others_order: Order, flour: Product
+) -> None:
+    confirm = buyer_browser.get(f"/orders/{others_order.pk}/cancel/")
+    response = buyer_browser.form_post(f"/orders/{others_order.pk}/cancel/")
+
+    assert confirm.status_code == 404
+    assert response.status_code == 404
+    others_order.refresh_from_db()
+    assert others_order.status == Order.Status.PLACED
+    assert stock_and_price(flour)[0] == 18
+    assert not StockMovement.objects.filter(reason=StockMovement.Reason.CANCELLATION).exists()
+
+
+def test_a_buyer_cannot_reorder_another_buyers_order(
+    buyer_browser: ShopClient, buyer, others_order: Order
+) -> None:
+    response = buyer_browser.form_post(f"/orders/{others_order.pk}/again/")
+
+    assert response.status_code == 404
+    assert not CartItem.objects.filter(user=buyer).exists()
+
+
+def test_a_buyer_cannot_change_another_buyers_cart(
+    buyer_browser: ShopClient, other_buyer, flour: Product
+) -> None:
+    services.cart_add(user=other_buyer, product_id=flour.pk, quantity=4)
+
+    update = buyer_browser.form_post(f"/cart/{flour.pk}/quantity/", {"quantity": "1"})
+    remove = buyer_browser.form_post(f"/cart/{flour.pk}/remove/")
+
+    assert update.status_code == 404
+    assert remove.status_code in (302, 404)  # removing what you do not have changes nothing
+    assert CartItem.objects.get(user=other_buyer, product=flour).quantity == 4
+
+
+def test_a_buyer_cannot_revoke_another_buyers_token_in_the_browser(
+    buyer_browser: ShopClient, other_token: tuple[ApiToken, str]
+) -> None:
+    token, _ = other_token
+
+    response = buyer_browser.form_post(f"/tokens/{token.pk}/revoke/")
+
+    assert response.status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert "theirs" not in buyer_browser.get("/tokens/").content.decode()
+
+
+# --- Another buyer's orders: API ----------------------------------------------------------------
+
+
+def test_a_token_cannot_read_another_buyers_order(
+    client: Client, buyer_token: str, others_order: Order
+) -> None:
+    detail = api(client, "get", f"/api/v1/orders/{others_order.pk}", buyer_token)
+    listing = api(client, "get", "/api/v1/orders", buyer_token)
+
+    assert detail.status_code == 404
+    assert detail.json()["error"]["code"] == "not_found"
+    assert listing.json()["count"] == 0
+
+
+def test_a_token_cannot_cancel_another_buyers_order(
+    client: Client, buyer_token: str, others_order: Order, flour: Product
+) -> None:
+    response = api(client, "post", f"/api/v1/orders/{others_order.pk}/cancel", buyer_token)
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    others_order.refresh_from_db()
+    assert others_order.status == Order.Status.PLACED
+    assert stock_and_price(flour)[0] == 18
+
+
+def test_another_users_order_and_a_missing_one_look_the_same(
+    client: Client, buyer_token: str, others_order: Order
+) -> None:
+    # Same status, same code: ids of other buyers' orders cannot be probed.
+    theirs = api(client, "get", f"/api/v1/orders/{others_order.pk}", buyer_token)
+    missing = api(client, "get", f"/api/v1/orders/{others_order.pk + 1000}", buyer_token)
+
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.json()["error"]["code"] == missing.json()["error"]["code"]
+
+
+# --- Tokens never act for another user ----------------------------------------------------------
+
+
+def test_a_token_cannot_revoke_another_users_token(
+    client: Client, buyer_token: str, other_token: tuple[ApiToken, str]
+) -> None:
+    token, secret = other_token
+
+    response = api(client, "delete", f"/api/v1/tokens/{token.pk}", buyer_token)
+
+    assert response.status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert api(client, "get", "/api/v1/orders", secret).status_code == 200
+
+
+def test_a_token_lists_only_its_users_tokens(
+    client: Client, buyer_token: str, other_token: tuple[ApiToken, str]
+) -> None:
+    names = [t["name"] for t in api(client, "get", "/api/v1/tokens", buyer_token).json()["results"]]
+
+    assert names == ["mine"]
+
+
+def test_an_order_placed_with_a_token_belongs_to_the_tokens_user_only(
+    client: Client, buyer, other_buyer, other_token: tuple[ApiToken, str], flour: Product
+) -> None:
+    # The buyer's browser session rides along; the API must ignore it and act as the token's user.
+    client.force_login(buyer)
+    _, secret = other_token
+
+    response = api(
+        client, "post", "/api/v1/orders", secret,
+        {"lines": [{"product": flour.pk, "quantity": 1}]},
+    )
+
+    assert response.status_code == 201
+    order = Order.objects.get(pk=response.json()["id"])
+    assert order.user_id == other_buyer.pk
+    assert not Order.objects.filter(user=buyer).exists()
+
+
+def test_a_browser_session_alone_does_not_open_the_api(client: Client, buyer) -> None:
+    client.force_login(buyer)
+
+    response = client.get("/api/v1/orders")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_the_same_idempotency_key_from_two_users_makes_two_orders(
+    client: Client, buyer, buyer_token: str, other_token: tuple[ApiToken, str], flour: Product
+) -> None:
+    body = {"lines": [{"product": flour.pk, "quantity": 1}]}
+
+    mine = api(client, "post", "/api/v1/orders", buyer_token, body, HTTP_IDEMPOTENCY_KEY="k-1")
+    theirs = api(client, "post", "/api/v1/orders", other_token[1], body, HTTP_IDEMPOTENCY_KEY="k-1")
+
+    assert mine.status_code == theirs.status_code == 201
+    assert mine.json()["id"] != theirs.json()["id"]
+    assert "Idempotent-Replayed" not in theirs
+
+
+def test_a_revoked_token_acts_for_nobody(
+    client: Client, other_token: tuple[ApiToken, str], other_buyer
+) -> None:
+    token, secret = other_token
+    services.token_revoke(user=other_buyer, token_id=token.pk)
+
+    response = api(client, "get", "/api/v1/orders", secret)
+
+    assert response.status_code == 401
+
+
+# --- Prices and stock ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_no_api_product_url_accepts_a_write(
+    client: Client, buyer_token: str, flour: Product, method: str
+) -> None:
+    body = {"price": "0.01", "stock": 99999}
+    for path in ("/api/v1/products", f"/api/v1/products/{flour.pk}"):
+        response = api(client, method, path, buyer_token, body)
+
+        assert response.status_code == 405, path
+        assert response.json()["error"]["code"] == "method_not_allowed"
+        assert "GET" in response["Allow"]
+    assert stock_and_price(flour) == (20, Decimal("21.40"))
+
+
+def test_an_api_order_cannot_set_its_own_price(
+    client: Client, buyer_token: str, flour: Product
+) -> None:
+    response = api(
+        client, "post", "/api/v1/orders", buyer_token,
+        {"lines": [{"product": flour.pk, "quantity": 1, "unit_price": "0.01", "price": "0.01"}],
+         "total": "0.01"},
+    )
+
+    # Extra fields are either refused or ignored; they never set the price.
+    assert response.status_code in (201, 400)
+    if response.status_code == 201:
+        assert response.json()["lines"][0]["unit_price"] == "21.40"
+        assert response.json()["total"] == "21.40"
+    assert stock_and_price(flour)[1] == Decimal("21.40")
+
+
+def test_the_browser_cannot_set_a_price_or_stock(
+    buyer_browser: ShopClient, buyer, flour: Product
+) -> None:
+    detail = buyer_browser.form_post(f"/products/{flour.pk}/", {"price": "0.01", "stock": "0"})
+    buyer_browser.form_post(
+        "/cart/add/", {"product": flour.pk, "quantity": "1", "price": "0.01", "stock": "0"}
+    )
+    key = "5a0c3a43-7a57-4e5b-9f1b-2d0c0f3c1a9e"
+    buyer_browser.form_post("/cart/checkout/", {"idempotency_key": key, "total": "0.01"})
+
+    assert detail.status_code == 405
+    order = Order.objects.get(user=buyer)
+    assert order.total == Decimal("21.40")
+    assert stock_and_price(flour) == (19, Decimal("21.40"))
+
+
+# --- The admin ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/shop/product/", "/admin/shop/order/", "/admin/shop/stockmovement/"]
+)
+def test_a_buyer_cannot_reach_the_admin(buyer_browser: ShopClient, path: str) -> None:
+    response = buyer_browser.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_buyer_cannot_change_a_product_through_the_admin(
+    buyer_browser: ShopClient, flour: Product
+) -> None:
+    page = buyer_browser.get(f"/admin/shop/product/{flour.pk}/change/")
+    post = buyer_browser.form_post(
+        f"/admin/shop/product/{flour.pk}/change/",
+        {"sku": flour.sku, "name": flour.name, "price": "0.01", "stock": "0"},
+    )
+
+    assert page.status_code == 302
+    assert "Strong white flour" not in page.content.decode()
+    assert post.status_code == 302
+    assert post["Location"].startswith("/admin/login/")
+    assert stock_and_price(flour) == (20, Decimal("21.40"))
+
+
+def test_a_buyer_cannot_log_into_the_admin_with_their_password(buyer) -> None:
+    from tests.conftest import PASSWORD
+
+    client = Client()
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": buyer.username, "password": PASSWORD}
+    )
+
+    assert response.status_code == 200  # the login form again, with an error
+    assert "staff account" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_staff_can_reach_the_admin(staff) -> None:
+    # The refusals above are about who asks, not a broken admin.
+    client = Client()
+    client.force_login(staff)
+
+    assert client.get("/admin/shop/product/").status_code == 200
