@@ -141,17 +141,18 @@ def live_shop(throwaway_postgres: ThrowawayPostgres) -> Iterator[LiveShop]:
     port = free_port()
     server = subprocess.Popen(
         [python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--timeout", "30"],
+         "--workers", "1", "--timeout", "60"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        # Generous: the first request imports the app, and the machine may be busy.
+        deadline = time.monotonic() + 60
         while True:
             try:
-                requests.get(f"{base_url}/healthz", timeout=2)
+                requests.get(f"{base_url}/healthz", timeout=10)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 if time.monotonic() > deadline or server.poll() is not None:
                     pytest.fail("gunicorn did not start")
                 time.sleep(0.2)
