@@ -88,6 +88,12 @@ def _read_json(request: HttpRequest) -> dict[str, Any] | None:
         raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "The body must be a JSON object.")
+    try:
+        # JSON escapes can spell lone surrogates ("\ud800"), which no database, hasher or
+        # log line can encode: refuse them here rather than fail with a 500 later.
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        raise ApiError(400, "invalid_json", "The body contains text that is not valid Unicode.") from None
     return data
 
 
