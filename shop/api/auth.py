@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from shop.api.errors import ApiError, error_response, method_not_allowed, not_authenticated
+from shop.api.errors import ApiError, method_not_allowed, not_authenticated
 from shop.services import token_authenticate
 
 View = Callable[..., HttpResponse]
@@ -135,5 +135,3 @@ def token_required(view: View) -> View:
 
     return wrapper
 
-
-__all__ = ["accepts_json", "error_response", "require_json", "route", "token_required"]
