@@ -297,7 +297,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(msg for msgs in exc.errors.values() for msg in msgs))
         return redirect("shop:cart")
     except IdempotencyKeyReused:
-        messages.error(request, "Your cart changed since this page was shown. Please check it and place the order again.")
+        messages.error(
+            request,
+            "Your cart changed since this page was shown. Please check it and place the order again.",
+        )
         return redirect("shop:cart")
     return redirect(f"{placed.order.get_absolute_url()}?placed=1")
 
