@@ -139,7 +139,7 @@ def test_an_unknown_page_gets_the_friendly_404(buyer_client: Client) -> None:
 
     assert response.status_code == 404
     body = response.content.decode()
-    assert "Page not found" in body
+    assert "Not found" in body
     assert "<html" in body
     assert 'href="/"' in body
 
