@@ -212,3 +212,14 @@ def test_an_unknown_api_path_stays_a_json_404(client: Client) -> None:
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_an_unknown_page_during_an_outage_is_a_503_not_a_500(buyer_client: Client) -> None:
+    # The 404 page shows the signed-in buyer's cart badge, so rendering it needs the database:
+    # the failure happens in the 404 handler, outside any view, and must still read as an outage.
+    buyer_client.raise_request_exception = False
+    with database_down():
+        response = buyer_client.get("/no-such-page/")
+
+    assert response.status_code == 503
+    assert "The shop is temporarily unavailable" in response.content.decode()
