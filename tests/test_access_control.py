@@ -12,6 +12,7 @@ from django.test import Client
 
 from shop import services
 from shop.models import ApiToken, CartItem, Order, Product, StockMovement
+from tests.conftest import PASSWORD
 from tests.views.conftest import ShopClient
 
 pytestmark = pytest.mark.django_db
@@ -322,8 +323,6 @@ def test_a_buyer_cannot_change_a_product_through_the_admin(
 
 
 def test_a_buyer_cannot_log_into_the_admin_with_their_password(buyer) -> None:
-    from tests.conftest import PASSWORD
-
     client = Client()
     response = client.post(
         "/admin/login/?next=/admin/", {"username": buyer.username, "password": PASSWORD}

@@ -8,6 +8,7 @@ from django.test import Client
 
 from shop import services
 from shop.models import CartItem, Order, Product, StockMovement
+from shop.selectors import MAX_SEARCH_LENGTH, product_search
 from tests.views.conftest import ShopClient
 
 pytestmark = pytest.mark.django_db
@@ -145,8 +146,6 @@ def test_a_very_long_search_on_the_api_is_a_clear_400(client: Client, api_token:
 
 
 def test_the_search_selector_truncates_to_100_characters(make_product) -> None:
-    from shop.selectors import MAX_SEARCH_LENGTH, product_search
-
     make_product(name="a" * 100)
 
     assert MAX_SEARCH_LENGTH == 100
