@@ -79,3 +79,18 @@ def order_for(user: AbstractBaseUser, order_id: int) -> Order | None:
 def api_tokens_for(user: AbstractBaseUser) -> QuerySet[ApiToken]:
     """The user's tokens that have not been revoked (expired ones included), newest first."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at", "-id")
+
+
+def order_for_idempotency_key(user: AbstractBaseUser, key: str) -> Order | None:
+    """The order a checkout form already placed: a resubmitted form finds it instead of failing."""
+    return Order.objects.filter(user=user, idempotency_key=key).first()
+
+
+def tokens_for(user: AbstractBaseUser) -> QuerySet[ApiToken]:
+    """All the user's tokens, revoked ones included (the tokens page shows their status)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def product_get(product_id: int) -> Product | None:
+    """An active product with its category, or None."""
+    return Product.objects.filter(pk=product_id, is_active=True).select_related("category").first()
