@@ -87,6 +87,7 @@ def order_for_idempotency_key(user: AbstractBaseUser, key: str) -> Order | None:
 
 
 def tokens_for(user: AbstractBaseUser) -> QuerySet[ApiToken]:
+    """All the user's tokens, revoked ones included (the tokens page shows their status)."""
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
 
 
