@@ -98,11 +98,15 @@ from django.test import Client
 # A path that does not exist: answered without touching the database, so the probe needs none.
 response = Client(HTTP_HOST="shop.example.com").get("/no-such-page/", secure=True)
 plain = Client(HTTP_HOST="shop.example.com").get("/no-such-page/")
+# Load balancers probe over plain HTTP; nothing listens on port 1, so the database is "down".
+health = Client(HTTP_HOST="shop.example.com").get("/healthz")
 print(json.dumps({
     "status": response.status_code,
     "headers": dict(response.headers),
     "plain_status": plain.status_code,
     "plain_location": plain.headers.get("Location"),
+    "health_status": health.status_code,
+    "health_body": health.content.decode(),
     "settings": {name: getattr(settings, name) for name in (
         "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
         "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
@@ -114,7 +118,12 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def production_probe() -> dict:
-    result = run(["-c", PROBE], production_env(STATIC_MANIFEST="false"))
+    result = run(
+        ["-c", PROBE],
+        production_env(
+            STATIC_MANIFEST="false", DATABASE_URL="postgres://shop:secret@127.0.0.1:1/shop"
+        ),
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -136,6 +145,11 @@ def test_production_redirects_plain_http_to_https(production_probe: dict) -> Non
         "HTTP_X_FORWARDED_PROTO",
         "https",
     ]
+
+
+def test_healthz_answers_plain_http_probes_without_a_redirect(production_probe: dict) -> None:
+    assert production_probe["health_status"] == 503
+    assert json.loads(production_probe["health_body"]) == {"status": "unavailable"}
 
 
 def test_production_responses_carry_the_security_headers(production_probe: dict) -> None:
