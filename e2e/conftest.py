@@ -17,7 +17,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,11 +26,12 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import override_settings
 from playwright.sync_api import BrowserContext, Page, expect
 
 from shop import services
 from shop.models import Category, Product
+from ui import Shooter, sign_in
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "e2e"
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -161,16 +161,6 @@ def make_product(category: Category) -> Callable[..., Product]:
 # --- Sessions ---------------------------------------------------------------------------------
 
 
-def sign_in(context: BrowserContext, user: Any, live_server_url: str) -> None:
-    """Give the browser a logged-in session without going through the form (journey 1 does)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies(
-        [{"name": cookie.key, "value": cookie.value, "url": live_server_url, "httpOnly": True}]
-    )
-
-
 @pytest.fixture
 def buyer_page(page: Page, buyer: Any, live_server: Any) -> Page:
     sign_in(page.context, buyer, live_server.url)
@@ -178,20 +168,6 @@ def buyer_page(page: Page, buyer: Any, live_server: Any) -> Page:
 
 
 # --- Evidence ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Shooter:
-    """Saves numbered full-page screenshots of a test under artifacts/e2e/screenshots/<test>/."""
-
-    folder: Path
-    count: int = 0
-
-    def __call__(self, page: Page, name: str) -> Path:
-        self.count += 1
-        path = self.folder / f"{self.count:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
 
 
 @pytest.fixture
