@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet, Sum, F
 
-from shop.models import CartItem, Category, Order, Product
+from shop.models import ApiToken, CartItem, Category, Order, Product
 
 PRODUCT_ORDERINGS = {
     "name": ("name", "id"),
@@ -74,3 +74,17 @@ def orders_for(user: AbstractBaseUser) -> QuerySet[Order]:
 def order_for(user: AbstractBaseUser, order_id: int) -> Order | None:
     """The user's order with its lines, or None: another buyer's order does not exist for you."""
     return Order.objects.filter(user=user, pk=order_id).prefetch_related("lines").first()
+
+
+def order_for_idempotency_key(user: AbstractBaseUser, key: str) -> Order | None:
+    """The order a checkout form already placed: a resubmitted form finds it instead of failing."""
+    return Order.objects.filter(user=user, idempotency_key=key).first()
+
+
+def tokens_for(user: AbstractBaseUser) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def product_get(product_id: int) -> Product | None:
+    """An active product with its category, or None."""
+    return Product.objects.filter(pk=product_id, is_active=True).select_related("category").first()

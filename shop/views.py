@@ -1,30 +1,425 @@
-"""HTML views. The full storefront arrives with the browser issue; these are its first pages."""
+"""HTML views. One shape: check input, call the service, redirect (or re-render with errors).
 
+HTMX requests get a partial of the same template; the same URL without HTMX renders the
+whole page, so every flow also works with JavaScript off.
+"""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
 
-from shop import selectors
-from shop.models import Product
+from shop import selectors, services
+from shop.exceptions import (
+    IdempotencyKeyReused,
+    InsufficientStock,
+    InvalidOrder,
+    InvalidQuantity,
+    NotCancellable,
+    OrderNotFound,
+    ProductUnavailable,
+    TokenNotFound,
+)
+from shop.forms import (
+    AddToCartForm,
+    CartQuantityForm,
+    CatalogueFilterForm,
+    CheckoutForm,
+    TokenCreateForm,
+)
+from shop.models import ApiToken, CartItem, Order, Product
+from shop.tables import OrderTable, ProductTable
+
+PER_PAGE = 25
+
+
+def _wants_partial(request: HttpRequest) -> bool:
+    # A history-restore request (cache miss after Back) needs the whole page, not the fragment.
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    candidate = request.POST.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def _first_error(form: AddToCartForm | CartQuantityForm) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return "Please check your input."
+
+
+def _order_or_404(request: HttpRequest, pk: int) -> Order:
+    order = selectors.order_for(request.user, pk)
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
+# --- Catalogue ------------------------------------------------------------------------------
 
 
 @login_required
+@require_GET
+@vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
+    categories = list(selectors.categories_with_products().values_list("slug", "name"))
+    form = CatalogueFilterForm(request.GET, categories=categories)
+    form.is_valid()  # an unknown category or an over-long query drops just that filter
+    filters = form.cleaned_data
     products = selectors.product_search(
-        q=request.GET.get("q", ""), category_slug=request.GET.get("category", "")
-    )[:25]
-    return render(request, "shop/catalogue.html", {"products": products})
+        q=filters.get("q") or "",
+        category_slug=filters.get("category") or "",
+        in_stock=bool(filters.get("in_stock")),
+    )
+    table = ProductTable(products)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    template = "shop/catalogue.html#results" if _wants_partial(request) else "shop/catalogue.html"
+    return render(request, template, {"form": form, "table": table})
 
 
 @login_required
+@require_GET
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    product = get_object_or_404(Product.objects.select_related("category"), pk=pk, is_active=True)
+    product = selectors.product_get(pk)
+    if product is None:
+        raise Http404("No such product.")
     return render(request, "shop/product_detail.html", {"product": product})
 
 
 @login_required
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    form = AddToCartForm(request.POST)
+    level, status = messages.ERROR, 422
+    if not form.is_valid():
+        text = _first_error(form)
+    else:
+        product_id = form.cleaned_data["product"]
+        quantity = form.cleaned_data["quantity"]
+        try:
+            item = services.cart_add(user=request.user, product_id=product_id, quantity=quantity)
+        except InsufficientStock as exc:
+            text, status = _not_enough_to_add(product_id, quantity, exc), 409
+        except ProductUnavailable:
+            text, status = "That product is no longer for sale.", 404
+        except InvalidQuantity as exc:
+            text = str(exc)
+        else:
+            level, status = messages.SUCCESS, 200
+            text = f"Added {quantity:,} × {item.product.name} to your cart."
+    if _wants_partial(request):
+        return render(
+            request,
+            "shop/_cart_feedback.html",
+            {"notices": [(messages.DEFAULT_TAGS[level], text)]},
+            status=status,
+        )
+    messages.add_message(request, level, text)
+    return redirect(_safe_next(request, reverse("shop:catalogue")))
+
+
+def _not_enough_to_add(product_id: int, quantity: int, exc: InsufficientStock) -> str:
+    short = exc.short_lines[0]
+    product = selectors.product_get(product_id)
+    name = product.name if product else "this product"
+    in_cart = short.requested - quantity
+    already = f" ({in_cart:,} already in your cart)" if in_cart else ""
+    return (
+        f"Only {short.available:,} of {name} in stock{already}, "
+        f"so {quantity:,} more could not be added. Nothing was added."
+    )
+
+
+# --- Cart and checkout ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CartLine:
+    item: CartItem
+    error: str = ""
+    short_available: int | None = None
+
+    @property
+    def product(self) -> Product:
+        return self.item.product
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.item.line_total
+
+
+def _render_cart(
+    request: HttpRequest,
+    *,
+    status: int = 200,
+    line_errors: dict[int, str] | None = None,
+    short: dict[int, int] | None = None,
+    notices: Iterable[tuple[str, str]] = (),
+) -> HttpResponse:
+    line_errors = line_errors or {}
+    short = short or {}
+    items = list(selectors.cart_items_for(request.user))
+    lines = [
+        CartLine(
+            item=item,
+            error=line_errors.get(item.product_id, ""),
+            short_available=short.get(item.product_id),
+        )
+        for item in items
+    ]
+    context = {
+        "lines": lines,
+        "total": sum((line.line_total for line in lines), Decimal("0.00")),
+        "currency": items[0].product.currency if items else "GBP",
+        "has_short": any(line.short_available is not None for line in lines),
+        # A new key per rendering of the cart: resubmitting this form (double click, Back,
+        # reload) replays the same order instead of placing a second one.
+        "checkout_form": CheckoutForm(initial={"idempotency_key": uuid.uuid4()}),
+        "notices": list(notices),
+    }
+    template = "shop/_cart_response.html" if _wants_partial(request) else "shop/cart.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_GET
+def cart(request: HttpRequest) -> HttpResponse:
+    return _render_cart(request)
+
+
+@login_required
+@require_POST
+def cart_update(request: HttpRequest, product_id: int) -> HttpResponse:
+    form = CartQuantityForm(request.POST)
+    if not form.is_valid():
+        error = _first_error(form)
+        return _render_cart(
+            request, status=422, line_errors={product_id: error}, notices=[("error", error)]
+        )
+    quantity = form.cleaned_data["quantity"]
+    try:
+        item = services.cart_set_quantity(
+            user=request.user, product_id=product_id, quantity=quantity
+        )
+    except InsufficientStock as exc:
+        available = exc.short_lines[0].available
+        error = f"Only {available:,} available; the quantity was not changed."
+        return _render_cart(
+            request, status=409, line_errors={product_id: error}, notices=[("error", error)]
+        )
+    except ProductUnavailable:
+        raise Http404("That product is not in your cart.") from None
+    text = f"{item.product.name}: quantity set to {quantity:,}."
+    if _wants_partial(request):
+        return _render_cart(request, notices=[("success", text)])
+    messages.success(request, text)
+    return redirect("shop:cart")
+
+
+@login_required
+@require_POST
+def cart_remove(request: HttpRequest, product_id: int) -> HttpResponse:
+    if not services.cart_remove(user=request.user, product_id=product_id):
+        raise Http404("That product is not in your cart.")
+    text = "Removed from your cart."
+    if _wants_partial(request):
+        return _render_cart(request, notices=[("success", text)])
+    messages.success(request, text)
+    return redirect("shop:cart")
+
+
+@login_required
+@require_POST
+def cart_fit(request: HttpRequest) -> HttpResponse:
+    changes = services.cart_fit_to_stock(user=request.user)
+    if changes:
+        text = "Set to what is available: " + "; ".join(
+            f"{change.name} {change.requested:,} → {change.quantity:,}"
+            + (" (removed)" if change.quantity == 0 else "")
+            for change in changes
+        )
+    else:
+        text = "Every line is already within stock."
+    if _wants_partial(request):
+        return _render_cart(request, notices=[("success", text)])
+    messages.success(request, text)
+    return redirect("shop:cart")
+
+
+@login_required
+@require_POST
+def checkout(request: HttpRequest) -> HttpResponse:
+    form = CheckoutForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "This cart page was out of date. Please check it and place the order again.")
+        return redirect("shop:cart")
+    key = str(form.cleaned_data["idempotency_key"])
+    try:
+        placed = services.order_place_from_cart(user=request.user, idempotency_key=key)
+    except InsufficientStock as exc:
+        return _render_cart(
+            request,
+            status=409,
+            short={line.product_id: line.available for line in exc.short_lines},
+            notices=[
+                (
+                    "error",
+                    "Some lines are no longer in stock in the quantity you asked for. "
+                    "Nothing was ordered and your cart is unchanged.",
+                )
+            ],
+        )
+    except InvalidOrder as exc:
+        # The same form submitted again after its order emptied the cart: show that order.
+        existing = selectors.order_for_idempotency_key(request.user, key)
+        if existing is not None:
+            return redirect(f"{existing.get_absolute_url()}?placed=1")
+        messages.error(request, " ".join(msg for msgs in exc.errors.values() for msg in msgs))
+        return redirect("shop:cart")
+    except IdempotencyKeyReused:
+        messages.error(request, "Your cart changed since this page was shown. Please check it and place the order again.")
+        return redirect("shop:cart")
+    return redirect(f"{placed.order.get_absolute_url()}?placed=1")
+
+
+# --- Orders ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def orders(request: HttpRequest) -> HttpResponse:
+    table = OrderTable(selectors.orders_for(request.user))
+    if request.GET.get("_export") == "csv":
+        RequestConfig(request, paginate=False).configure(table)
+        return TableExport("csv", table).response("orders.csv")
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    template = "shop/orders.html#results" if _wants_partial(request) else "shop/orders.html"
+    return render(request, template, {"table": table})
+
+
+@login_required
+@require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.order_for(request.user, pk)
-    if order is None:
-        raise Http404("No such order.")
-    return render(request, "shop/order_detail.html", {"order": order})
+    order = _order_or_404(request, pk)
+    return render(
+        request,
+        "shop/order_detail.html",
+        {"order": order, "just_placed": request.GET.get("placed") == "1"},
+    )
+
+
+@login_required
+@require_POST
+def order_again(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_or_404(request, pk)
+    try:
+        capped = services.cart_add_order(user=request.user, order_id=order.pk)
+    except OrderNotFound:
+        raise Http404("No such order.") from None
+    messages.success(request, f"The lines of {order.reference} are in your cart.")
+    if capped:
+        messages.warning(
+            request,
+            "Capped to what is in stock: "
+            + "; ".join(
+                f"{change.name}: {change.quantity:,} in cart (ordered {change.requested:,})"
+                for change in capped
+            ),
+        )
+    return redirect("shop:cart")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_or_404(request, pk)
+    if request.method == "GET":
+        if not order.is_cancellable:
+            messages.info(request, f"{order.reference} is {order.get_status_display().lower()}.")
+            return redirect(order)
+        return render(request, "shop/order_cancel.html", {"order": order})
+    try:
+        services.order_cancel(user=request.user, order_id=order.pk)
+    except OrderNotFound:
+        raise Http404("No such order.") from None
+    except NotCancellable:
+        messages.error(request, f"{order.reference} is already cancelled.")
+    else:
+        messages.success(request, f"Order {order.reference} cancelled; its stock is back on the shelf.")
+    return redirect(order)
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    token: ApiToken
+    status: str
+
+
+def _token_status(token: ApiToken, now: datetime) -> str:
+    if token.revoked_at is not None:
+        return "Revoked"
+    if token.expires_at <= now:
+        return "Expired"
+    return "Active"
+
+
+def _render_tokens(
+    request: HttpRequest, form: TokenCreateForm, *, secret: str = "", status: int = 200
+) -> HttpResponse:
+    now = timezone.now()
+    rows = [TokenRow(token, _token_status(token, now)) for token in selectors.tokens_for(request.user)]
+    return render(
+        request, "shop/tokens.html", {"form": form, "rows": rows, "secret": secret}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _render_tokens(request, TokenCreateForm())
+    form = TokenCreateForm(request.POST)
+    if not form.is_valid():
+        return _render_tokens(request, form, status=422)
+    issued = services.token_create(
+        user=request.user,
+        name=form.cleaned_data["name"],
+        expires_in_days=form.cleaned_data["expires_in_days"],
+    )
+    # Rendered, not redirected: the secret exists only in this response and is never stored.
+    messages.success(request, f"Token “{issued.token.name}” created. Copy it now: it is shown only once.")
+    return _render_tokens(request, TokenCreateForm(), secret=issued.secret, status=201)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.token_revoke(user=request.user, token_id=pk)
+    except TokenNotFound:
+        raise Http404("No such active token.") from None
+    messages.success(request, "Token revoked. Requests using it are refused from now on.")
+    return redirect("shop:tokens")

@@ -1,0 +1,55 @@
+// Progressive enhancement only: every flow works without this file.
+(function () {
+  "use strict";
+
+  // Copy a token secret to the clipboard.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) return;
+    var input = document.querySelector(button.getAttribute("data-copy-target"));
+    var status = document.querySelector("[data-copy-status]");
+    if (!input) return;
+    var done = function (text) {
+      if (status) status.textContent = text;
+      button.textContent = "Copied";
+      window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
+    };
+    input.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(
+        function () { done("Copied to the clipboard."); },
+        function () { document.execCommand("copy"); done("Copied to the clipboard."); }
+      );
+    } else {
+      document.execCommand("copy");
+      done("Copied to the clipboard.");
+    }
+  });
+
+  // A second click on "Place order" while the first is on its way does nothing; the
+  // idempotency key makes a resubmission safe anyway.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-submit-once")) return;
+    if (form.dataset.submitted === "true") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitted = "true";
+    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.setAttribute("aria-disabled", "true");
+      button.classList.add("is-busy");
+    });
+  });
+
+  // Page shown again from the back/forward cache: allow submitting again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+      delete form.dataset.submitted;
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.removeAttribute("aria-disabled");
+        button.classList.remove("is-busy");
+      });
+    });
+  });
+})();

@@ -1,0 +1,109 @@
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+from tests.views.conftest import ShopClient
+
+SHOP_PAGES = [
+    reverse("shop:catalogue"),
+    reverse("shop:product_detail", args=[1]),
+    reverse("shop:cart"),
+    reverse("shop:orders"),
+    reverse("shop:order_detail", args=[1]),
+    reverse("shop:order_cancel", args=[1]),
+    reverse("shop:tokens"),
+]
+SHOP_ACTIONS = [
+    reverse("shop:cart_add"),
+    reverse("shop:cart_update", args=[1]),
+    reverse("shop:cart_remove", args=[1]),
+    reverse("shop:cart_fit"),
+    reverse("shop:checkout"),
+    reverse("shop:order_again", args=[1]),
+    reverse("shop:order_cancel", args=[1]),
+    reverse("shop:tokens"),
+    reverse("shop:token_revoke", args=[1]),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", SHOP_PAGES)
+def test_it_sends_logged_out_visitors_to_login_and_back(anon_client: ShopClient, path: str) -> None:
+    response = anon_client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next={path}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", SHOP_ACTIONS)
+def test_it_refuses_logged_out_posts(anon_client: ShopClient, path: str) -> None:
+    response = anon_client.form_post(path, {"quantity": "1", "product": "1"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_login_page_uses_the_shop_layout(anon_client: ShopClient, db: None) -> None:
+    response = anon_client.get(reverse("account_login"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "css/shop.css" in html
+    assert 'id="messages"' in html
+    assert ">Log in</button>" in html
+    assert 'for="id_login"' in html  # a real label, not only a placeholder
+
+
+def test_login_returns_to_the_page_asked_for(anon_client: ShopClient, buyer: Any) -> None:
+    response = anon_client.form_post(
+        reverse("account_login"),
+        {"login": buyer.email, "password": PASSWORD, "next": reverse("shop:orders")},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("shop:orders")
+    assert anon_client.get(reverse("shop:orders")).status_code == 200
+
+
+def test_login_with_a_wrong_password_shows_an_error(anon_client: ShopClient, buyer: Any) -> None:
+    response = anon_client.form_post(
+        reverse("account_login"), {"login": buyer.email, "password": "wrong-password"}
+    )
+    assert response.status_code == 200
+    assert "form-errors" in response.content.decode()
+    assert "_auth_user_id" not in anon_client.session
+
+
+def test_signup_creates_an_account_and_logs_in(anon_client: ShopClient, db: None) -> None:
+    response = anon_client.form_post(
+        reverse("account_signup"),
+        {"email": "new@bakery.test", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("shop:catalogue")
+    assert get_user_model().objects.filter(email="new@bakery.test").exists()
+    assert anon_client.get(reverse("shop:catalogue")).status_code == 200
+
+
+def test_signup_page_is_styled(anon_client: ShopClient, db: None) -> None:
+    html = anon_client.get(reverse("account_signup")).content.decode()
+    assert "auth-card" in html and ">Sign up</button>" in html
+
+
+def test_logout_is_a_post_from_the_header(buyer_client: ShopClient) -> None:
+    html = buyer_client.get(reverse("shop:catalogue")).content.decode()
+    assert f'action="{reverse("account_logout")}"' in html
+    response = buyer_client.form_post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert buyer_client.get(reverse("shop:cart")).status_code == 302
+
+
+def test_password_reset_sends_a_link(anon_client: ShopClient, buyer: Any) -> None:
+    page = anon_client.get(reverse("account_reset_password"))
+    assert "Send reset link" in page.content.decode()
+    response = anon_client.form_post(reverse("account_reset_password"), {"email": buyer.email})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_reset_password_done")
+    assert len(mail.outbox) == 1
+    assert "Check your email" in anon_client.get(response["Location"]).content.decode()
