@@ -88,3 +88,8 @@ def tokens_for(user: AbstractBaseUser) -> QuerySet[ApiToken]:
 def product_get(product_id: int) -> Product | None:
     """An active product with its category, or None."""
     return Product.objects.filter(pk=product_id, is_active=True).select_related("category").first()
+
+
+def api_tokens_for(user: AbstractBaseUser) -> QuerySet[ApiToken]:
+    """The user's tokens that have not been revoked (expired ones included), newest first."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at", "-id")
