@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-ORDER_URL = re.compile(r"/orders/(\d+)/$")
+ORDER_URL = re.compile(r"/orders/(\d+)/(\?.*)?$")
 MONEY = re.compile(r"-?\d[\d,]*\.\d{2}")
 
 
@@ -43,10 +43,13 @@ def stock_badge(page: Page, sku: str) -> Locator:
 
 def column_texts(page: Page, table: str, header: str) -> list[str]:
     """The text of every body cell under the column headed `header` in the table `table`."""
-    headers = [text.strip() for text in page.locator(f"{table} thead th").all_inner_texts()]
-    index = next(i for i, text in enumerate(headers) if text.startswith(header))
+    # textContent, not innerText: CSS may upper-case the headers.
+    headers = page.locator(f"{table} thead th").all_text_contents()
+    index = next(
+        i for i, text in enumerate(headers) if text.strip().lower().startswith(header.lower())
+    )
     return page.locator(f"{table} tbody tr").evaluate_all(
-        "(rows, i) => rows.map(row => row.cells[i].innerText.trim())", index
+        "(rows, i) => rows.map(row => row.cells[i].textContent.trim())", index
     )
 
 
@@ -64,7 +67,8 @@ def order_id_from_url(page: Page) -> int:
 
 
 def nav(page: Page, name: str) -> None:
-    page.locator('nav[aria-label="Main"]').get_by_role("link", name=name, exact=True).click()
+    # The cart link's accessible name includes the badge ("Cart 3").
+    page.locator('nav[aria-label="Main"]').get_by_role("link", name=re.compile(rf"^{name}\b")).click()
 
 
 def sign_in(context: BrowserContext, user: Any, live_server_url: str) -> None:
