@@ -172,7 +172,7 @@ def buyer_page(page: Page, buyer: Any, live_server: Any) -> Page:
 
 @pytest.fixture
 def shoot(request: pytest.FixtureRequest) -> Shooter:
-    folder = SCREENSHOTS / re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
+    folder = SCREENSHOTS / re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):
         old.unlink()

@@ -5,12 +5,17 @@ import re
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
+from ui import Shooter
+
 EMAIL = "new.buyer@village-bakery.test"
 PASSWORD = "rye-and-caraway-2026"
 
 
-def test_a_new_buyer_signs_up_logs_out_and_logs_in_again(page: Page, transactional_db: None) -> None:
+def test_a_new_buyer_signs_up_logs_out_and_logs_in_again(
+    page: Page, transactional_db: None, shoot: Shooter
+) -> None:
     page.goto("/accounts/signup/")
+    shoot(page, "signup")
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
@@ -25,6 +30,7 @@ def test_a_new_buyer_signs_up_logs_out_and_logs_in_again(page: Page, transaction
     expect(page.locator("#user-email")).to_have_count(0)
     page.goto("/cart/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/cart/$"))
+    shoot(page, "login")
 
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from shop import services
 from shop.models import CartItem, Order, Product
 from ui import (
     Shooter,
@@ -66,6 +67,10 @@ def checkout_journey(
     add_to_cart(page, SUGAR["sku"], SUGAR["name"], 3)
     expect(badge(page)).to_have_text("5")
     add_to_cart(page, SALT["sku"], SALT["name"], 1)
+    expect(badge(page)).to_have_text("6")
+    # More than is in stock: told so, nothing added.
+    add_to_cart(page, SALT["sku"], SALT["name"], 500)
+    expect(page.locator("#messages")).to_contain_text(f"Only 25 of {SALT['name']} in stock")
     expect(badge(page)).to_have_text("6")
     if js:
         expect_same_page(page)
@@ -128,6 +133,7 @@ def checkout_journey(
     # Order again: the same lines back in the cart.
     page.get_by_role("button", name="Order again").click()
     expect(page).to_have_url(re.compile(r"/cart/$"))
+    expect(page.locator("#messages")).to_contain_text(order.reference)
     expect(badge(page)).to_have_text("7")
     expect(page.locator("#cart-table tbody tr")).to_have_count(2)
     expect(cart_row(page, rye.pk).get_by_label(f"Quantity for {RYE['name']}")).to_have_value("4")
@@ -172,3 +178,25 @@ def test_checkout_journey_without_javascript(
     context = new_context(java_script_enabled=False)
     sign_in(context, buyer, live_server.url)
     checkout_journey(context.new_page(), products, buyer, shoot, js=False)
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_double_clicking_place_order_places_one_order(
+    new_context: Callable[..., BrowserContext],
+    live_server: Any,
+    buyer: Any,
+    products: dict[str, Product],
+    js: bool,
+) -> None:
+    services.cart_add(user=buyer, product_id=products[RYE["sku"]].pk, quantity=2)
+    context = new_context(java_script_enabled=js)
+    sign_in(context, buyer, live_server.url)
+    page = context.new_page()
+    page.goto("/cart/")
+
+    page.get_by_role("button", name="Place order").dblclick()
+
+    order_id_from_url(page)
+    page.wait_for_load_state()
+    assert Order.objects.filter(user=buyer).count() == 1
+    assert Product.objects.get(sku=RYE["sku"]).stock == RYE["stock"] - 2
