@@ -16,6 +16,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import io
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -170,12 +171,17 @@ def buyer_page(page: Page, buyer: Any, live_server: Any) -> Page:
 # --- Evidence ---------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def _fresh_screenshots() -> None:
+    """Screenshots of this run only: CI keeps the folder, stale pages would mislead."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+
+
 @pytest.fixture
-def shoot(request: pytest.FixtureRequest) -> Shooter:
+def shoot(request: pytest.FixtureRequest, _fresh_screenshots: None) -> Shooter:
     folder = SCREENSHOTS / re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     return Shooter(folder)
 
 

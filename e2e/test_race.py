@@ -9,7 +9,7 @@ from playwright.sync_api import BrowserContext, Page, Response, expect
 
 from shop import services
 from shop.models import CartItem, Order, Product
-from ui import ORDER_URL, cart_row, sign_in
+from ui import ORDER_URL, Shooter, cart_row, sign_in
 
 
 def is_post(response: Response) -> bool:
@@ -32,6 +32,7 @@ def test_two_buyers_race_for_the_last_unit(
     buyer: Any,
     other_buyer: Any,
     make_product: Callable[..., Product],
+    shoot: Shooter,
 ) -> None:
     last_sack = make_product(name="Dark rye flour", sku="FLR-RYE-DK-25", stock=1)
     sugar = make_product(name="Caster sugar", sku="SUG-CAST-25", stock=50)
@@ -67,11 +68,13 @@ def test_two_buyers_race_for_the_last_unit(
     expect(short.locator(".short-note")).to_contain_text("Only 0 available")
     expect(cart_row(loser_page, sugar.pk)).not_to_have_class(re.compile(r"\bshort\b"))
     assert CartItem.objects.filter(user=loser_user).count() == 2
+    shoot(loser_page, "cart-with-short-line")
 
     loser_page.get_by_role("button", name="Set short lines to available").click()
     expect(cart_row(loser_page, last_sack.pk)).to_have_count(0)
     expect(cart_row(loser_page, sugar.pk)).to_be_visible()
     expect(loser_page.locator("#cart-badge")).to_have_text("2")
+    shoot(loser_page, "cart-fixed")
     assert list(CartItem.objects.filter(user=loser_user).values_list("product_id", "quantity")) == [
         (sugar.pk, 2)
     ]
