@@ -31,7 +31,8 @@ def placed_order(buyer: Any, make_product: Callable[..., Product]) -> Order:
     sugar = make_product(name="Caster sugar", stock=6, price="26.40")  # low stock badge
     make_product(name="Double cream", stock=0, price="21.60")  # out-of-stock badge
     placed = services.order_place(
-        user=buyer, lines=[{"product": flour.pk, "quantity": 2}, {"product": sugar.pk, "quantity": 1}]
+        user=buyer,
+        lines=[{"product": flour.pk, "quantity": 2}, {"product": sugar.pk, "quantity": 1}],
     )
     services.cart_add(user=buyer, product_id=flour.pk, quantity=3)
     services.cart_add(user=buyer, product_id=sugar.pk, quantity=1)

@@ -33,7 +33,9 @@ def test_an_api_token_from_the_tokens_page_places_an_order_until_revoked(
     api = requests.Session()
     api.headers["Authorization"] = f"Bearer {secret}"
     orders_url = f"{live_server.url}/api/v1/orders"
-    response = api.post(orders_url, json={"lines": [{"product": hops.pk, "quantity": 3}]}, timeout=10)
+    response = api.post(
+        orders_url, json={"lines": [{"product": hops.pk, "quantity": 3}]}, timeout=10
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["status"] == "placed" and body["total"] == "192.00"
@@ -53,7 +55,9 @@ def test_an_api_token_from_the_tokens_page_places_an_order_until_revoked(
     expect(row.locator(".token-status")).to_have_text("Revoked")
     expect(row.get_by_role("button", name="Revoke")).to_have_count(0)
 
-    refused = api.post(orders_url, json={"lines": [{"product": hops.pk, "quantity": 1}]}, timeout=10)
+    refused = api.post(
+        orders_url, json={"lines": [{"product": hops.pk, "quantity": 1}]}, timeout=10
+    )
     assert refused.status_code == 401
     assert refused.json()["error"]["code"] == "not_authenticated"
     assert api.get(orders_url, timeout=10).status_code == 401

@@ -102,7 +102,8 @@ def test_filtering_by_category_sorting_by_price_and_paging_through(
     pagination.get_by_role("link", name=f"Page {last_page}", exact=True).click()
     expect(page).to_have_url(re.compile(rf"[?&]page={last_page}"))
     expect(pagination.locator(".page-info")).to_have_text(f"Page {last_page} of {last_page}")
-    expect(page.locator("#product-table tbody tr")).to_have_count(total - PAGE_SIZE * (last_page - 1))
+    rows = page.locator("#product-table tbody tr")
+    expect(rows).to_have_count(total - PAGE_SIZE * (last_page - 1))
 
     pagination.get_by_role("link", name="Previous").click()
     expect(page).to_have_url(re.compile(rf"[?&]page={last_page - 1}"))

@@ -137,7 +137,8 @@ def checkout_journey(
     expect(badge(page)).to_have_text("7")
     expect(page.locator("#cart-table tbody tr")).to_have_count(2)
     expect(cart_row(page, rye.pk).get_by_label(f"Quantity for {RYE['name']}")).to_have_value("4")
-    expect(cart_row(page, sugar.pk).get_by_label(f"Quantity for {SUGAR['name']}")).to_have_value("3")
+    sugar_quantity = cart_row(page, sugar.pk).get_by_label(f"Quantity for {SUGAR['name']}")
+    expect(sugar_quantity).to_have_value("3")
     snap("cart-after-order-again")
 
     # Cancel it (with a confirmation step): stock back up.

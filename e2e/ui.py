@@ -68,7 +68,8 @@ def order_id_from_url(page: Page) -> int:
 
 def nav(page: Page, name: str) -> None:
     # The cart link's accessible name includes the badge ("Cart 3").
-    page.locator('nav[aria-label="Main"]').get_by_role("link", name=re.compile(rf"^{name}\b")).click()
+    main_nav = page.locator('nav[aria-label="Main"]')
+    main_nav.get_by_role("link", name=re.compile(rf"^{name}\b")).click()
 
 
 def sign_in(context: BrowserContext, user: Any, live_server_url: str) -> None:
