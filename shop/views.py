@@ -120,7 +120,8 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         except InsufficientStock as exc:
             text, status = _not_enough_to_add(product_id, quantity, exc), 409
         except ProductUnavailable:
-            text, status = "That product is no longer for sale.", 404
+            # 409, not 404: htmx swaps this message in, and the product may be back on sale later.
+            text, status = "That product is no longer for sale.", 409
         except InvalidQuantity as exc:
             text = str(exc)
         else:
@@ -296,7 +297,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(msg for msgs in exc.errors.values() for msg in msgs))
         return redirect("shop:cart")
     except IdempotencyKeyReused:
-        messages.error(request, "Your cart changed since this page was shown. Please check it and place the order again.")
+        messages.error(
+            request,
+            "Your cart changed since this page was shown. Please check it and place the order again.",
+        )
         return redirect("shop:cart")
     return redirect(f"{placed.order.get_absolute_url()}?placed=1")
 

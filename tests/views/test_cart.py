@@ -216,3 +216,25 @@ def test_set_short_lines_to_available(
     assert response["Location"] == CART
     assert cart_of(filled) == {rye.pk: 1, hops.pk: 1}
     assert "Dark rye flour 2 → 1" in buyer_client.get(CART).content.decode()
+
+
+def test_an_old_cart_page_submitted_after_the_cart_changed_places_nothing(
+    buyer_client: ShopClient, filled: Any, rye: Product, hops: Product
+) -> None:
+    buyer_client.form_post(CHECKOUT, {"idempotency_key": KEY})
+    services.cart_add(user=filled, product_id=hops.pk, quantity=1)
+    response = buyer_client.form_post(CHECKOUT, {"idempotency_key": KEY}, follow=True)
+    assert "Your cart changed since this page was shown." in response.content.decode()
+    assert Order.objects.filter(user=filled).count() == 1
+    assert cart_of(filled) == {hops.pk: 1}
+
+
+def test_htmx_set_short_lines_returns_the_cart_partial(
+    buyer_client: ShopClient, filled: Any, rye: Product
+) -> None:
+    services.stock_set(product_id=rye.pk, new_stock=0)
+    response = buyer_client.htmx_post(reverse("shop:cart_fit"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "Dark rye flour 2 → 0 (removed)" in html
+    assert rye.pk not in cart_of(filled)

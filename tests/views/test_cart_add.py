@@ -88,7 +88,7 @@ def test_an_inactive_product_cannot_be_added(
 ) -> None:
     gone = make_product(is_active=False)
     response = buyer_client.htmx_post(URL, {"product": gone.pk, "quantity": "1"})
-    assert response.status_code == 404
+    assert response.status_code == 409
     assert "no longer for sale" in response.content.decode()
     assert cart_of(buyer) == {}
 

@@ -171,3 +171,10 @@ def test_cancelling_twice_says_it_is_already_cancelled(
     rye.refresh_from_db()
     assert rye.stock == 30
     assert buyer_client.get(url)["Location"] == order.get_absolute_url()
+
+
+def test_the_404_page_uses_the_shop_layout(buyer_client: ShopClient, settings: Any) -> None:
+    settings.DEBUG = False
+    response = buyer_client.get(reverse("shop:order_detail", args=[999999]))
+    assert response.status_code == 404
+    assert "css/shop.css" in response.content.decode() and "Not found" in response.content.decode()

@@ -1,0 +1,43 @@
+"""Double-clicking "Place order": two requests with the same form race on real connections."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from shop import services
+from shop.models import CartItem, Order, Product
+from tests.services.test_concurrency import race
+from tests.views.conftest import ShopClient
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.usefixtures("postgres_only"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def test_two_simultaneous_submits_of_one_cart_page_make_one_order(
+    buyer: Any, make_product: Callable[..., Product]
+) -> None:
+    rye = make_product(stock=10)
+    services.cart_add(user=buyer, product_id=rye.pk, quantity=2)
+    clients = [ShopClient(), ShopClient()]
+    for client in clients:
+        client.force_login(buyer)
+        client.csrf_token()
+    key = "0b9a7c1e-3f55-4d2a-8e11-6a2f4c9d0e77"
+
+    responses = race(
+        [
+            (lambda c=c: c.form_post(reverse("shop:checkout"), {"idempotency_key": key}))
+            for c in clients
+        ]
+    )
+
+    order = Order.objects.get(user=buyer)
+    assert [r.status_code for r in responses] == [302, 302]
+    assert {r["Location"] for r in responses} == {f"{order.get_absolute_url()}?placed=1"}
+    assert Product.objects.get(pk=rye.pk).stock == 8
+    assert not CartItem.objects.filter(user=buyer).exists()
