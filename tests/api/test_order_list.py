@@ -62,3 +62,20 @@ def test_it_rejects_other_methods(api_client: Client, auth: dict[str, str]) -> N
 
     assert_error(response, 405, "method_not_allowed")
     assert response["Allow"] == "GET, HEAD, POST"
+
+
+def test_it_reads_a_page_in_a_fixed_number_of_queries(
+    api_client: Client,
+    auth: dict[str, str],
+    make_product: Callable[..., Any],
+    place_order: Callable[..., Any],
+    django_assert_max_num_queries: Any,
+) -> None:
+    products = [make_product(stock=100) for _ in range(5)]
+    for product in products:
+        place_order((product, 1), (products[0], 1))
+    api_client.get(URL, headers=auth)  # the token's last-use write happens on this one
+
+    # token, count, orders, their lines: not one query per order
+    with django_assert_max_num_queries(4):
+        assert api_client.get(URL, headers=auth).json()["count"] == 5
