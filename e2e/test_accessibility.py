@@ -39,9 +39,16 @@ def placed_order(buyer: Any, make_product: Callable[..., Product]) -> Order:
     return placed.order
 
 
-def test_login_page_has_no_serious_violations(page: Page, transactional_db: None) -> None:
-    page.goto("/accounts/login/")
-    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+@pytest.mark.parametrize(
+    "path, button",
+    [("/accounts/login/", "Log in"), ("/accounts/signup/", "Sign up")],
+    ids=["login", "signup"],
+)
+def test_account_page_has_no_serious_violations(
+    page: Page, transactional_db: None, path: str, button: str
+) -> None:
+    page.goto(path)
+    expect(page.get_by_role("button", name=button)).to_be_visible()
     assert blocking_violations(page) == []
 
 
@@ -52,8 +59,9 @@ def test_login_page_has_no_serious_violations(page: Page, transactional_db: None
         ("/cart/", "#cart-table"),
         ("/orders/", "#order-table"),
         ("/orders/{order_id}/", "#order-lines"),
+        ("/tokens/", "#token-form"),
     ],
-    ids=["catalogue", "cart", "order-history", "order-detail"],
+    ids=["catalogue", "cart", "order-history", "order-detail", "tokens"],
 )
 def test_shop_page_has_no_serious_violations(
     buyer_page: Page, placed_order: Order, path: str, ready: str
@@ -61,3 +69,8 @@ def test_shop_page_has_no_serious_violations(
     buyer_page.goto(path.format(order_id=placed_order.pk))
     expect(buyer_page.locator(ready)).to_be_visible()
     assert blocking_violations(buyer_page) == []
+
+
+def test_the_check_itself_catches_a_serious_violation(page: Page) -> None:
+    page.set_content('<html lang="en"><title>t</title><main><img src="x.png"></main></html>')
+    assert [found.split(" ")[0] for found in blocking_violations(page)] == ["image-alt"]
