@@ -1,0 +1,76 @@
+"""Journey 7: axe-core (bundled with axe-playwright-python, no network) finds no serious or
+critical violation on the pages a buyer uses most."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from shop import services
+from shop.models import Order, Product
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+AXE = Axe()
+
+
+def blocking_violations(page: Page) -> list[str]:
+    results = AXE.run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} -> "
+        + "; ".join(str(node["target"]) for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+@pytest.fixture
+def placed_order(buyer: Any, make_product: Callable[..., Product]) -> Order:
+    flour = make_product(name="Strong white bread flour", stock=80, price="21.40")
+    sugar = make_product(name="Caster sugar", stock=6, price="26.40")  # low stock badge
+    make_product(name="Double cream", stock=0, price="21.60")  # out-of-stock badge
+    placed = services.order_place(
+        user=buyer,
+        lines=[{"product": flour.pk, "quantity": 2}, {"product": sugar.pk, "quantity": 1}],
+    )
+    services.cart_add(user=buyer, product_id=flour.pk, quantity=3)
+    services.cart_add(user=buyer, product_id=sugar.pk, quantity=1)
+    return placed.order
+
+
+@pytest.mark.parametrize(
+    "path, button",
+    [("/accounts/login/", "Log in"), ("/accounts/signup/", "Sign up")],
+    ids=["login", "signup"],
+)
+def test_account_page_has_no_serious_violations(
+    page: Page, transactional_db: None, path: str, button: str
+) -> None:
+    page.goto(path)
+    expect(page.get_by_role("button", name=button)).to_be_visible()
+    assert blocking_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    "path, ready",
+    [
+        ("/", "#product-table"),
+        ("/cart/", "#cart-table"),
+        ("/orders/", "#order-table"),
+        ("/orders/{order_id}/", "#order-lines"),
+        ("/tokens/", "#token-form"),
+    ],
+    ids=["catalogue", "cart", "order-history", "order-detail", "tokens"],
+)
+def test_shop_page_has_no_serious_violations(
+    buyer_page: Page, placed_order: Order, path: str, ready: str
+) -> None:
+    buyer_page.goto(path.format(order_id=placed_order.pk))
+    expect(buyer_page.locator(ready)).to_be_visible()
+    assert blocking_violations(buyer_page) == []
+
+
+def test_the_check_itself_catches_a_serious_violation(page: Page) -> None:
+    page.set_content('<html lang="en"><title>t</title><main><img src="x.png"></main></html>')
+    assert [found.split(" ")[0] for found in blocking_violations(page)] == ["image-alt"]

@@ -1,0 +1,54 @@
+"""Journey 1: a new buyer signs up, logs out and logs in again with the same email and password."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from playwright.sync_api import Page, expect
+
+from ui import Shooter
+
+EMAIL = "new.buyer@village-bakery.test"
+PASSWORD = "rye-and-caraway-2026"
+
+
+def test_a_new_buyer_signs_up_logs_out_and_logs_in_again(
+    page: Page, transactional_db: None, shoot: Shooter
+) -> None:
+    page.goto("/accounts/signup/")
+    shoot(page, "signup")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator("#user-email")).to_have_text(EMAIL)
+    assert get_user_model().objects.filter(email=EMAIL).exists()
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    expect(page.locator("#user-email")).to_have_count(0)
+    page.goto("/cart/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/cart/$"))
+    shoot(page, "login")
+
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    # Back where the login wall stopped the buyer, signed in.
+    expect(page).to_have_url(re.compile(r"/cart/$"))
+    expect(page.locator("#user-email")).to_have_text(EMAIL)
+
+
+def test_a_wrong_password_does_not_log_in(page: Page, transactional_db: None) -> None:
+    get_user_model().objects.create_user(username=EMAIL, email=EMAIL, password=PASSWORD)
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    expect(page.locator("#user-email")).to_have_count(0)
+    expect(page.get_by_role("main")).to_contain_text("not correct")

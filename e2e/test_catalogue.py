@@ -1,0 +1,115 @@
+"""Journey 2: search the catalogue by typing, filter by category, sort by price, page through."""
+
+import re
+from decimal import Decimal
+
+from playwright.sync_api import Page, expect
+
+from shop.models import Product
+from ui import column_texts, expect_same_page, mark_page, money
+
+PAGE_SIZE = 25
+RYE_FLOURS = {"FLR-RYE-LT-25", "FLR-RYE-DK-25"}
+
+
+def skus_shown(page: Page) -> list[str]:
+    return page.locator("#product-table tbody tr[data-sku]").evaluate_all(
+        "rows => rows.map(row => row.dataset.sku)"
+    )
+
+
+def prices_shown(page: Page) -> list[Decimal]:
+    return [money(text) for text in column_texts(page, "#product-table", "Price")]
+
+
+def test_typing_a_search_updates_the_results_and_the_url_without_a_reload(
+    buyer_page: Page, sample_catalogue: None
+) -> None:
+    page = buyer_page
+    total = Product.objects.filter(is_active=True).count()
+    page.goto("/")
+    expect(page.locator("#result-count")).to_have_text(re.compile(rf"^{total} products"))
+    mark_page(page)
+
+    page.get_by_label("Search products").press_sequentially("rye flour", delay=25)
+
+    expect(page).to_have_url(re.compile(r"[?&]q=rye(\+|%20)flour"))
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"^2 products"))
+    assert set(skus_shown(page)) == RYE_FLOURS
+    expect_same_page(page)
+
+    # The back button returns to the unfiltered catalogue. A stalled keystroke on a busy machine
+    # can outlast the debounce and push "?q=rye" on the way, hence more than one step back.
+    for _ in range(3):
+        page.go_back()
+        page.wait_for_load_state()
+        if "q=" not in page.url:
+            break
+    expect(page).not_to_have_url(re.compile(r"q=rye"))
+    expect(page.locator("#result-count")).to_have_text(re.compile(rf"^{total} products"))
+
+    # The pushed URL can be shared: opened afresh it is the full page with the same results.
+    page.goto("/?q=rye+flour")
+    expect(page.get_by_label("Search products")).to_have_value("rye flour")
+    expect(page.locator("#result-count")).to_have_text(re.compile(r"^2 products"))
+    assert set(skus_shown(page)) == RYE_FLOURS
+
+
+def test_filtering_by_category_sorting_by_price_and_paging_through(
+    buyer_page: Page, sample_catalogue: None
+) -> None:
+    page = buyer_page
+    page.goto("/")
+
+    page.get_by_label("Category").select_option(label="Hops")
+    expect(page).to_have_url(re.compile(r"[?&]category=hops"))
+    hops = Product.objects.filter(is_active=True, category__slug="hops")
+    expect(page.locator("#result-count")).to_have_text(re.compile(rf"^{hops.count()} products"))
+    assert set(skus_shown(page)) == set(hops.values_list("sku", flat=True))
+    assert set(column_texts(page, "#product-table", "Category")) == {"Hops"}
+
+    table_head = page.locator("#product-table thead")
+    table_head.get_by_role("link", name="Price").click()
+    expect(page).to_have_url(re.compile(r"[?&]sort=price"))
+    expect(page).to_have_url(re.compile(r"[?&]category=hops"))
+    prices = prices_shown(page)
+    assert prices == sorted(prices) and len(prices) == hops.count()
+
+    table_head.get_by_role("link", name="Price").click()
+    expect(page).to_have_url(re.compile(r"[?&]sort=-price"))
+    expect(page.locator("#product-table tbody tr").first).to_have_attribute(
+        "data-sku", hops.order_by("-price", "name").first().sku
+    )
+    prices = prices_shown(page)
+    assert prices == sorted(prices, reverse=True)
+
+    # All categories, cheapest first, page by page: the sort survives paging.
+    page.get_by_label("Category").select_option(label="All categories")
+    expect(page).not_to_have_url(re.compile(r"category=hops"))
+    total = Product.objects.filter(is_active=True).count()
+    expect(page.locator("#result-count")).to_have_text(re.compile(rf"^{total} products"))
+    table_head.get_by_role("link", name="Price").click()
+    expect(page).to_have_url(re.compile(r"[?&]sort=price"))
+    first_page_skus = skus_shown(page)
+    first_page_prices = prices_shown(page)
+    assert len(first_page_skus) == PAGE_SIZE
+
+    pagination = page.locator('nav[aria-label="Pagination"]')
+    pagination.get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"[?&]page=2"))
+    expect(page).to_have_url(re.compile(r"[?&]sort=price"))
+    expect(page.locator("#product-table tbody tr")).to_have_count(PAGE_SIZE)
+    second_page_skus = skus_shown(page)
+    assert not set(first_page_skus) & set(second_page_skus)
+    assert min(prices_shown(page)) >= max(first_page_prices)
+
+    last_page = -(-total // PAGE_SIZE)
+    pagination.get_by_role("link", name=f"Page {last_page}", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"[?&]page={last_page}"))
+    expect(pagination.locator(".page-info")).to_have_text(f"Page {last_page} of {last_page}")
+    rows = page.locator("#product-table tbody tr")
+    expect(rows).to_have_count(total - PAGE_SIZE * (last_page - 1))
+
+    pagination.get_by_role("link", name="Previous").click()
+    expect(page).to_have_url(re.compile(rf"[?&]page={last_page - 1}"))
+    expect(page.locator("#product-table tbody tr")).to_have_count(PAGE_SIZE)
