@@ -136,10 +136,14 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate-limit counts (allauth's login and API token limits) live in this cache, so it must be
+# shared by every app process: the database cache wherever PostgreSQL is (several gunicorn
+# workers or instances), a per-process memory cache for the single-process SQLite default.
+# `migrate` creates the cache table (shop/apps.py).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache"
-        if env_bool("CACHE_IN_DATABASE", False)
+        if env_bool("CACHE_IN_DATABASE", bool(DATABASE_URL))
         else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "shop_cache",
     }

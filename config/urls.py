@@ -1,12 +1,21 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from shop import health
+from shop.api import errors as api_errors
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("shop.api.urls")),
+    # Other API versions or typos: still JSON, even with DEBUG on.
+    re_path(r"^api/", api_errors.api_not_found),
     path("", include("shop.urls")),
 ]
+
+# JSON under /api/, Django's own pages elsewhere.
+handler400 = api_errors.handler400
+handler403 = api_errors.handler403
+handler404 = api_errors.handler404
+handler500 = api_errors.handler500

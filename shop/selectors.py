@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet, Sum, F
 
-from shop.models import CartItem, Category, Order, Product
+from shop.models import ApiToken, CartItem, Category, Order, Product
 
 PRODUCT_ORDERINGS = {
     "name": ("name", "id"),
@@ -74,3 +74,8 @@ def orders_for(user: AbstractBaseUser) -> QuerySet[Order]:
 def order_for(user: AbstractBaseUser, order_id: int) -> Order | None:
     """The user's order with its lines, or None: another buyer's order does not exist for you."""
     return Order.objects.filter(user=user, pk=order_id).prefetch_related("lines").first()
+
+
+def api_tokens_for(user: AbstractBaseUser) -> QuerySet[ApiToken]:
+    """The user's tokens that have not been revoked (expired ones included), newest first."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at", "-id")

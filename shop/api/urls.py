@@ -1,7 +1,40 @@
-"""JSON API routes (../shared/API.md). Endpoints arrive with the API issue."""
+"""JSON API routes (../shared/API.md), mounted at /api/v1/."""
 
-from django.urls import path
+from django.urls import path, re_path, register_converter
+
+from shop.api import openapi
+from shop.api.auth import route
+from shop.api.errors import api_not_found
+from shop.api.views import orders, products, tokens
+
+
+class IdConverter:
+    """A database id: at most 18 digits, so it always fits a 64-bit column (longer is a 404)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 app_name = "api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("tokens", route(GET=tokens.token_list, POST=tokens.token_create), name="tokens"),
+    path("tokens/current", route(DELETE=tokens.token_revoke_current), name="token_current"),
+    path("tokens/<id:token_id>", route(DELETE=tokens.token_revoke), name="token_detail"),
+    path("products", route(GET=products.product_list), name="products"),
+    path("products/<id:product_id>", route(GET=products.product_detail), name="product_detail"),
+    path("orders", route(GET=orders.order_list, POST=orders.order_create), name="orders"),
+    path("orders/<id:order_id>", route(GET=orders.order_detail), name="order_detail"),
+    path("orders/<id:order_id>/cancel", route(POST=orders.order_cancel), name="order_cancel"),
+    path("openapi.json", route(GET=openapi.openapi_document), name="openapi"),
+    # Anything else under the API is a JSON 404, also with DEBUG on (where Django would
+    # otherwise answer with its HTML debug page instead of calling handler404).
+    re_path(r"^.*$", api_not_found),
+]

@@ -1,0 +1,82 @@
+"""Explicit output shapes of ../shared/API.md. Never dump a model: name every field."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from shop.models import ApiToken, Order, OrderLine, Product
+from shop.services import IssuedToken
+
+CENT = Decimal("0.01")
+
+
+def money(amount: Decimal) -> str:
+    return str(amount.quantize(CENT))
+
+
+def timestamp(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def serialize_product(product: Product) -> dict[str, Any]:
+    return {
+        "id": product.pk,
+        "sku": product.sku,
+        "name": product.name,
+        "description": product.description,
+        "category": {"slug": product.category.slug, "name": product.category.name},
+        "unit": product.unit,
+        "price": money(product.price),
+        "currency": product.currency,
+        "stock": product.stock,
+        "in_stock": product.in_stock,
+    }
+
+
+def serialize_order_line(line: OrderLine) -> dict[str, Any]:
+    return {
+        "product": line.product_id,
+        "sku": line.sku,
+        "name": line.name,
+        "unit": line.unit,
+        "unit_price": money(line.unit_price),
+        "quantity": line.quantity,
+        "line_total": money(line.line_total),
+    }
+
+
+def serialize_order(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.pk,
+        "reference": order.reference,
+        "status": order.status,
+        "created_at": timestamp(order.created_at),
+        "cancelled_at": timestamp(order.cancelled_at),
+        "currency": order.currency,
+        "total": money(order.total),
+        "lines": [serialize_order_line(line) for line in order.lines.all()],
+    }
+
+
+def serialize_token(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "created_at": timestamp(token.created_at),
+        "expires_at": timestamp(token.expires_at),
+        "last_used_at": timestamp(token.last_used_at),
+    }
+
+
+def serialize_issued_token(issued: IssuedToken) -> dict[str, Any]:
+    """The only time the secret is ever sent."""
+    token = issued.token
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "token": issued.secret,
+        "created_at": timestamp(token.created_at),
+        "expires_at": timestamp(token.expires_at),
+    }

@@ -1,0 +1,28 @@
+from django.http import HttpRequest, JsonResponse
+
+from shop.api.auth import token_required
+from shop.api.errors import not_found
+from shop.api.pagination import paginate
+from shop.api.schemas import parse_product_filters
+from shop.api.serializers import serialize_product
+from shop.selectors import product_search
+
+
+@token_required
+def product_list(request: HttpRequest) -> JsonResponse:
+    filters = parse_product_filters(request.GET)
+    products = product_search(
+        q=filters.q,
+        category_slug=filters.category,
+        in_stock=filters.in_stock,
+        ordering=filters.ordering,
+    )
+    return JsonResponse(paginate(request, products, serialize_product))
+
+
+@token_required
+def product_detail(request: HttpRequest, product_id: int) -> JsonResponse:
+    product = product_search().filter(pk=product_id).first()
+    if product is None:
+        raise not_found(f"No product {product_id}.")
+    return JsonResponse(serialize_product(product))

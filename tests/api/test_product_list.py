@@ -1,0 +1,167 @@
+"""GET /api/v1/products"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from shop.models import Category, Product
+from tests.api.helpers import assert_error
+
+URL = "/api/v1/products"
+
+
+def names(response: Any) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [p["name"] for p in response.json()["results"]]
+
+
+def test_it_lists_active_products_by_name(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    make_product(name="Rye flour", price="18.00", stock=4, description="Dark rye")
+    make_product(name="Amber malt", stock=0)
+    make_product(name="Old stock", is_active=False)
+
+    response = api_client.get(URL, headers=auth)
+
+    body = response.json()
+    assert body["count"] == 2
+    assert body["next"] is None and body["previous"] is None
+    rye = body["results"][1]
+    assert rye == {
+        "id": rye["id"],
+        "sku": rye["sku"],
+        "name": "Rye flour",
+        "description": "Dark rye",
+        "category": {"slug": "flours", "name": "Flours"},
+        "unit": "25 kg sack",
+        "price": "18.00",
+        "currency": "GBP",
+        "stock": 4,
+        "in_stock": True,
+    }
+    assert body["results"][0]["name"] == "Amber malt"
+    assert body["results"][0]["in_stock"] is False
+
+
+def test_it_searches_name_sku_and_description_ignoring_case(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    make_product(name="Rye flour")
+    make_product(name="Hops", sku="HOP-CASCADE")
+    make_product(name="Yeast", description="For RYE breads")
+    make_product(name="Salt")
+
+    assert names(api_client.get(URL, {"q": "rye"}, headers=auth)) == ["Rye flour", "Yeast"]
+    assert names(api_client.get(URL, {"q": "cascade"}, headers=auth)) == ["Hops"]
+
+
+def test_it_filters_by_category_and_stock(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    hops = Category.objects.create(slug="hops", name="Hops")
+    make_product(name="Cascade", category=hops, stock=3)
+    make_product(name="Saaz", category=hops, stock=0)
+    make_product(name="Spelt", stock=9)
+
+    assert names(api_client.get(URL, {"category": "hops"}, headers=auth)) == ["Cascade", "Saaz"]
+    assert names(api_client.get(URL, {"in_stock": "true"}, headers=auth)) == ["Cascade", "Spelt"]
+    assert names(api_client.get(URL, {"category": "hops", "in_stock": "true"}, headers=auth)) == ["Cascade"]
+    assert names(api_client.get(URL, {"category": "nothing"}, headers=auth)) == []
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("name", ["A", "B", "C"]),
+        ("-name", ["C", "B", "A"]),
+        ("price", ["B", "C", "A"]),
+        ("-price", ["A", "C", "B"]),
+        ("stock", ["C", "A", "B"]),
+        ("-stock", ["B", "A", "C"]),
+    ],
+)
+def test_it_orders_as_asked(
+    api_client: Client,
+    auth: dict[str, str],
+    make_product: Callable[..., Product],
+    ordering: str,
+    expected: list[str],
+) -> None:
+    make_product(name="A", price="30.00", stock=5)
+    make_product(name="B", price="10.00", stock=9)
+    make_product(name="C", price="20.00", stock=1)
+
+    assert names(api_client.get(URL, {"ordering": ordering}, headers=auth)) == expected
+
+
+def test_it_paginates_keeping_the_filters(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    for n in range(25):
+        make_product(name=f"Flour {n:02d}")
+
+    first = api_client.get(URL, {"q": "flour"}, headers=auth).json()
+    second = api_client.get(first["next"], headers=auth).json()
+
+    assert first["count"] == 25 and len(first["results"]) == 20
+    assert first["next"] == "http://testserver/api/v1/products?q=flour&page=2"
+    assert [p["name"] for p in second["results"]] == [f"Flour {n}" for n in range(20, 25)]
+    assert second["next"] is None
+    assert second["previous"] == "http://testserver/api/v1/products?q=flour&page=1"
+    assert len(api_client.get(URL, {"page_size": 100}, headers=auth).json()["results"]) == 25
+
+
+def test_an_empty_catalogue_is_one_empty_page(api_client: Client, auth: dict[str, str]) -> None:
+    response = api_client.get(URL, headers=auth)
+
+    assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_it_answers_404_past_the_last_page(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    make_product()
+
+    assert_error(api_client.get(URL, {"page": 2}, headers=auth), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"page": "0"}, "page"),
+        ({"page": "-1"}, "page"),
+        ({"page": "abc"}, "page"),
+        ({"page": "1.5"}, "page"),
+        ({"page": ""}, "page"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "101"}, "page_size"),
+        ({"page_size": "x"}, "page_size"),
+        ({"ordering": "sku"}, "ordering"),
+        ({"in_stock": "maybe"}, "in_stock"),
+        ({"q": "x" * 101}, "q"),
+        ({"q": "nul\x00byte"}, "q"),
+        ({"category": "a\x00"}, "category"),
+    ],
+)
+def test_it_rejects_bad_query_values(
+    api_client: Client, auth: dict[str, str], params: dict[str, str], field: str
+) -> None:
+    error = assert_error(api_client.get(URL, params, headers=auth), 400, "invalid")
+
+    assert field in error["details"]
+
+
+def test_it_rejects_missing_wrong_expired_or_revoked_credentials(
+    api_client: Client, bad_auth: dict[str, str]
+) -> None:
+    assert_error(api_client.get(URL, headers=bad_auth), 401, "not_authenticated")
+
+
+def test_it_rejects_other_methods(api_client: Client, auth: dict[str, str]) -> None:
+    response = api_client.post(URL, {}, content_type="application/json", headers=auth)
+
+    assert_error(response, 405, "method_not_allowed")
+    assert response["Allow"] == "GET, HEAD"
