@@ -98,8 +98,10 @@ def say(message: str) -> None:
     print(f"==> {message}", file=sys.stderr, flush=True)
 
 
-def manage(*args: str) -> None:
+def manage(*args: str, production: bool = False) -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    if production:
+        env.update(SERVER_ENV, DJANGO_SETTINGS_MODULE="config.settings")
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
@@ -353,6 +355,14 @@ function init(args)
   counter = id
 end
 
+-- wrk.format replaces wrk.headers with the table it is given: start from a copy.
+function with_headers(extra)
+  local h = {}
+  for k, v in pairs(wrk.headers) do h[k] = v end
+  for k, v in pairs(extra) do h[k] = v end
+  return h
+end
+
 function response(status, headers, body)
   local key = tostring(status)
   statuses[key] = (statuses[key] or 0) + 1
@@ -410,7 +420,7 @@ function request()
     parts[i] = string.format('{{"product": %d, "quantity": 1}}', pid)
   end
   local body = '{{"lines": [' .. table.concat(parts, ", ") .. ']}}'
-  local h = {{["Authorization"] = "Bearer " .. tokens[(counter % #tokens) + 1]}}
+  local h = with_headers({{["Authorization"] = "Bearer " .. tokens[(counter % #tokens) + 1]}})
   return wrk.format(nil, nil, h, body)
 end
 """
@@ -421,7 +431,7 @@ wrk.path = "/api/v1/products?page_size=25"
 
 function request()
   counter = counter + 1
-  local h = {{["Authorization"] = "Bearer " .. tokens[(counter % #tokens) + 1]}}
+  local h = with_headers({{["Authorization"] = "Bearer " .. tokens[(counter % #tokens) + 1]}})
   return wrk.format(nil, nil, h, nil)
 end
 """
@@ -551,6 +561,8 @@ def main() -> int:
     recreate_database()
     say("Migrating")
     manage("migrate", "--noinput", "-v0")
+    say("Collecting static files (as a deployment does)")
+    manage("collectstatic", "--noinput", "-v0", production=True)
     say(f"Generating {PRODUCTS:,} products (sample_db)")
     manage("sample_db", "--products", str(PRODUCTS))
     fixture = prepare_fixture()
