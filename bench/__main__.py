@@ -534,6 +534,7 @@ def report(results: dict[str, Result], problems: list[str], load_before: str) ->
     lines = [
         f"Run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {CLIENTS} clients, {DURATION} s each, "
         f"gunicorn {WORKERS} sync workers, {PRODUCTS:,} generated products.",
+        f"Machine: {machine()}.",
         f"Load average before the run: {load_before}; after: {load_average()}.",
         "",
         *rows,
@@ -546,6 +547,27 @@ def report(results: dict[str, Result], problems: list[str], load_before: str) ->
         + ("nothing oversold, ledger balances" if not problems else "; ".join(problems)),
     ]
     return "\n".join(lines)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    conn = psycopg2.connect(f"{PG_URL}/postgres")
+    with conn.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+    conn.close()
+    return (
+        f"{os.cpu_count()} CPUs ({model}), PostgreSQL {pg_version}, Python "
+        f"{sys.version.split()[0]}; load generator, app and database on the same machine"
+    )
 
 
 def load_average() -> str:
@@ -576,29 +598,30 @@ def main() -> int:
 
     results: dict[str, Result] = {}
     pool = fixture.random_products
-    say(f"Database ceiling, hot product ({DURATION} s, {CLIENTS} threads)")
-    db_ceiling("warm-up", user_ids, lambda rng: [fixture.hot_product], WARMUP)
-    results["db-ceiling-hot"] = db_ceiling(
-        "db-ceiling-hot", user_ids, lambda rng: [fixture.hot_product], DURATION
-    )
-    say("Database ceiling, random product, one line")
-    results["db-ceiling-1"] = db_ceiling(
-        "db-ceiling-1", user_ids, lambda rng: [rng.choice(pool)], DURATION
-    )
-    hot_by_sql = results["db-ceiling-hot"].statuses["placed"]
-
+    ceilings = {
+        "db-ceiling-hot": lambda rng: [fixture.hot_product],
+        "db-ceiling-1": lambda rng: [rng.choice(pool)],
+    }
+    # Each ratio's two measurements run back to back: the machine's other load drifts.
+    plan = ["db-ceiling-hot", "api-orders-hot", "db-ceiling-1", "api-orders-1", "api-orders-5",
+            "bare", "catalogue", "api-products"]
     port = free_port()
     say(f"gunicorn, {WORKERS} workers, on 127.0.0.1:{port}")
     server = start_gunicorn(port)
     try:
-        for kind in ["bare", "api-orders-hot", "api-orders-1", "api-orders-5",
-                     "catalogue", "api-products"]:
-            say(f"{kind} ({DURATION} s, {CLIENTS} connections)")
-            run_wrk(kind, fixture, port, WARMUP)
-            results[kind] = run_wrk(kind, fixture, port, DURATION)
+        for kind in plan:
+            if kind in ceilings:
+                say(f"{kind}: the order service's SQL from {CLIENTS} psycopg2 threads, {DURATION} s")
+                db_ceiling("warm-up", user_ids, ceilings[kind], WARMUP)
+                results[kind] = db_ceiling(kind, user_ids, ceilings[kind], DURATION)
+            else:
+                say(f"{kind}: wrk, {CLIENTS} connections, {DURATION} s")
+                run_wrk(kind, fixture, port, WARMUP)
+                results[kind] = run_wrk(kind, fixture, port, DURATION)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    hot_by_sql = results["db-ceiling-hot"].statuses["placed"]
     order = ["db-ceiling-hot", "db-ceiling-1", "api-orders-hot", "api-orders-1", "api-orders-5",
              "catalogue", "api-products", "bare"]
     results = {name: results[name] for name in order}
