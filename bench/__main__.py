@@ -43,6 +43,8 @@ PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "100000"))
 DURATION = int(os.environ.get("BENCH_DURATION", "15"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+# Threads per worker: 1 is gunicorn's sync worker; more switches to gthread (keep-alive too).
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 WARMUP = 2
 HOT_STOCK = 50_000_000
 BENCH_USERS = 8
@@ -188,6 +190,7 @@ def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
             "config.wsgi:application",
             "--bind", f"127.0.0.1:{port}",
             "--workers", str(WORKERS),
+            "--threads", str(THREADS),
             "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
         ],
         cwd=ROOT,
@@ -533,7 +536,8 @@ def report(results: dict[str, Result], problems: list[str], load_before: str) ->
     verdict = lambda ok: "met" if ok else "MISSED"  # noqa: E731
     lines = [
         f"Run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {CLIENTS} clients, {DURATION} s each, "
-        f"gunicorn {WORKERS} sync workers, {PRODUCTS:,} generated products.",
+        f"gunicorn {WORKERS} workers x {THREADS} threads "
+        f"({'sync' if THREADS == 1 else 'gthread'}), {PRODUCTS:,} generated products.",
         f"Machine: {machine()}.",
         f"Load average before the run: {load_before}; after: {load_average()}.",
         "",
