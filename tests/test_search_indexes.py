@@ -123,3 +123,13 @@ def test_migration_analyzes_an_existing_catalogue(make_product) -> None:
     make_product()
 
     assert any(sql.startswith("ANALYZE") for sql in migration_statements())
+
+
+@pytest.mark.django_db
+def test_product_table_is_vacuumed_early_to_keep_counts_index_only() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'shop_product'")
+        options = set(cursor.fetchone()[0] or [])
+
+    assert "autovacuum_vacuum_scale_factor=0.01" in options
+    assert "autovacuum_vacuum_threshold=500" in options
