@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from shop.api.errors import ApiError, error_response, method_not_allowed, not_authenticated
+from shop.api.errors import ApiError, method_not_allowed, not_authenticated
 from shop.services import token_authenticate
 
 View = Callable[..., HttpResponse]
@@ -88,6 +88,12 @@ def _read_json(request: HttpRequest) -> dict[str, Any] | None:
         raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "The body must be a JSON object.")
+    try:
+        # JSON escapes can spell lone surrogates ("\ud800"), which no database, hasher or
+        # log line can encode: refuse them here rather than fail with a 500 later.
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        raise ApiError(400, "invalid_json", "The body contains text that is not valid Unicode.") from None
     return data
 
 
@@ -129,5 +135,3 @@ def token_required(view: View) -> View:
 
     return wrapper
 
-
-__all__ = ["accepts_json", "error_response", "require_json", "route", "token_required"]

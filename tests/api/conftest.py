@@ -55,6 +55,7 @@ BAD_CREDENTIALS = [
     "revoked",
     "basic_scheme",
     "session_cookie",
+    "inactive_user",
 ]
 
 
@@ -80,6 +81,9 @@ def bad_auth(request: pytest.FixtureRequest, buyer: Any, api_client: Client) -> 
     elif kind == "session_cookie":
         api_client.force_login(buyer)
         return {}
+    elif kind == "inactive_user":
+        buyer.is_active = False
+        buyer.save(update_fields=["is_active"])
     return {"Authorization": f"Bearer {issued.secret}"}
 
 

@@ -165,3 +165,25 @@ def test_it_rejects_other_methods(api_client: Client, auth: dict[str, str]) -> N
 
     assert_error(response, 405, "method_not_allowed")
     assert response["Allow"] == "GET, HEAD"
+
+
+def test_it_reads_a_page_in_a_fixed_number_of_queries(
+    api_client: Client,
+    auth: dict[str, str],
+    make_product: Callable[..., Product],
+    django_assert_max_num_queries: Any,
+) -> None:
+    for _ in range(30):
+        make_product()
+    api_client.get(URL, headers=auth)
+
+    # token, count, products with their categories joined
+    with django_assert_max_num_queries(3):
+        assert len(api_client.get(URL, headers=auth).json()["results"]) == 20
+
+
+def test_options_names_the_allowed_methods(api_client: Client) -> None:
+    response = api_client.options(URL)
+
+    assert response.status_code == 204
+    assert response["Allow"] == "GET, HEAD, OPTIONS"

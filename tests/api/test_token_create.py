@@ -1,5 +1,6 @@
 """POST /api/v1/tokens"""
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -136,9 +137,18 @@ def test_it_accepts_the_longest_expiry(api_client: Client, buyer: Any) -> None:
     assert post(api_client, body).status_code == 201
 
 
-@pytest.mark.parametrize("raw", ["{", "[]", "null", '"text"', "3", '{"a": NaN}', "[" * 100_000])
+@pytest.mark.parametrize("raw", ["{", "[]", "null", '"text"', "3", '{"a": NaN}', "[" * 100_000, '{"email": "\\ud800@x.test"}'])
 def test_it_rejects_a_body_that_is_not_a_json_object(api_client: Client, raw: str) -> None:
     assert_error(post(api_client, raw), 400, "invalid_json")
+
+
+@pytest.mark.parametrize("field", ["email", "password", "name"])
+def test_it_rejects_text_that_is_not_valid_unicode(api_client: Client, buyer: Any, field: str) -> None:
+    body = {"email": buyer.email, "password": PASSWORD}
+    raw = json.dumps(body | {field: "lone \ud800 surrogate"})
+
+    assert_error(post(api_client, raw), 400, "invalid_json")
+    assert not ApiToken.objects.exists()
 
 
 def test_it_rejects_an_empty_json_body(api_client: Client) -> None:

@@ -1,10 +1,12 @@
 """GET /api/v1/tokens"""
 
+from datetime import timedelta
 from typing import Any
 
 from django.test import Client
 
 from shop import services
+from shop.models import ApiToken
 from tests.api.helpers import assert_error
 
 URL = "/api/v1/tokens"
@@ -60,3 +62,20 @@ def test_it_rejects_missing_wrong_expired_or_revoked_credentials(
 
 def test_it_rejects_a_page_past_the_end(api_client: Client, auth: dict[str, str]) -> None:
     assert_error(api_client.get(URL, {"page": 2}, headers=auth), 404, "not_found")
+
+
+def test_last_use_is_written_at_most_once_a_minute(
+    api_client: Client, buyer: Any, token: str, auth: dict[str, str], django_assert_num_queries: Any
+) -> None:
+    api_client.get(URL, headers=auth)
+    stored = ApiToken.objects.get(user=buyer)
+    first_use = stored.last_used_at
+
+    # token lookup, count, page: no UPDATE within the minute
+    with django_assert_num_queries(3):
+        api_client.get(URL, headers=auth)
+    assert ApiToken.objects.get(pk=stored.pk).last_used_at == first_use
+
+    ApiToken.objects.filter(pk=stored.pk).update(last_used_at=first_use - timedelta(seconds=61))
+    api_client.get(URL, headers=auth)
+    assert ApiToken.objects.get(pk=stored.pk).last_used_at > first_use - timedelta(seconds=1)
