@@ -1,0 +1,653 @@
+"""The benchmark: `bench/run` (or `.venv/bin/python -m bench`). See bench/RESULTS.md.
+
+One run, in this order: a fresh PostgreSQL database, migrations, a generated catalogue
+(sample_db --products N), bench users with API tokens, gunicorn with production settings, then
+each measurement for a fixed duration at a fixed number of concurrent clients:
+
+  db-ceiling-hot   the order service's own SQL from psycopg2 threads, no Django, no HTTP
+  db-ceiling-1     the same over random products, one line
+  api-orders-hot   POST /api/v1/orders, one product with a large stock
+  api-orders-1     POST /api/v1/orders, a random product, one line
+  api-orders-5     POST /api/v1/orders, five random products
+  catalogue        the catalogue page, logged in, 25 rows
+  api-products     GET /api/v1/products?page_size=25
+  bare             a Django view returning {} through the same middleware (bench/urls.py)
+
+HTTP load comes from wrk (C, so the load generator takes little of the machine's two cores).
+Afterwards it checks that nothing was oversold and that the stock ledger balances.
+"""
+
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+DATABASE = os.environ.get("BENCH_DATABASE", "bench_shop")
+PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "100000"))
+DURATION = int(os.environ.get("BENCH_DURATION", "15"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+# Threads per worker: 1 is gunicorn's sync worker; more switches to gthread (keep-alive too).
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+WARMUP = 2
+HOT_STOCK = 50_000_000
+BENCH_USERS = 8
+RANDOM_POOL = 5000
+PYTHON = sys.executable
+
+# Before Django is imported: the orchestrator's own Django talks to the bench database.
+os.environ["DATABASE_URL"] = f"{PG_URL}/{DATABASE}"
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+SERVER_ENV = {
+    "DATABASE_URL": f"{PG_URL}/{DATABASE}",
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "CONN_MAX_AGE": "600",
+    # Production runs behind a TLS proxy: requests carry X-Forwarded-Proto: https (wrk sends it).
+    "BEHIND_TLS_PROXY": "true",
+    "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "INFO"),
+}
+# The session made for the catalogue is signed with SECRET_KEY: the same key on both sides.
+os.environ["SECRET_KEY"] = SERVER_ENV["SECRET_KEY"]
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    statuses: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class Fixture:
+    hot_product: int
+    hot_stock: int
+    random_products: list[int]
+    tokens: list[str]
+    session_cookie: str
+    catalogue_path: str
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", file=sys.stderr, flush=True)
+
+
+def manage(*args: str, production: bool = False) -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    if production:
+        env.update(SERVER_ENV, DJANGO_SETTINGS_MODULE="config.settings")
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def recreate_database() -> None:
+    conn = psycopg2.connect(f"{PG_URL}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{DATABASE}"')
+    conn.close()
+
+
+def prepare_fixture() -> Fixture:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.urls import reverse
+
+    from shop import services
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from shop.models import Category, Product
+
+    def make_user(email: str) -> Any:
+        user = get_user_model().objects.create_user(
+            username=email, email=email, password="bench-password-not-secret"
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
+
+    hot = services.product_create(
+        sku="BENCH-HOT",
+        name="Bench hot flour",
+        category=Category.objects.order_by("pk").first(),
+        unit="25 kg sack",
+        price=Decimal("21.40"),
+        initial_stock=HOT_STOCK,
+    )
+    users = [make_user(f"bench{i}@bench.test") for i in range(BENCH_USERS)]
+    tokens = [
+        services.token_create(user=user, name="bench", expires_in_days=1).secret for user in users
+    ]
+    # Random orders of one unit never empty a product that has this many.
+    candidates = list(
+        Product.objects.filter(is_active=True, stock__gte=100)
+        .exclude(pk=hot.pk)
+        .values_list("pk", flat=True)
+    )
+    pool = random.Random(2026).sample(candidates, min(RANDOM_POOL, len(candidates)))
+    session = SessionStore()
+    session[SESSION_KEY] = str(users[0].pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = users[0].get_session_auth_hash()
+    session.create()
+    fixture = Fixture(
+        hot_product=hot.pk,
+        hot_stock=HOT_STOCK,
+        random_products=pool,
+        tokens=tokens,
+        session_cookie=f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+        catalogue_path=reverse("shop:catalogue") + "?per_page=25",
+    )
+    connection.close()
+    return fixture
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
+    OUT.mkdir(parents=True, exist_ok=True)
+    log = open(OUT / "gunicorn.log", "wb")
+    process = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(WORKERS),
+            "--threads", str(THREADS),
+            "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **SERVER_ENV},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited early, see {OUT / 'gunicorn.log'}")
+        try:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/healthz", headers={"X-Forwarded-Proto": "https"}
+            )
+            with urllib.request.urlopen(request, timeout=2) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not answer /healthz within 30 s")
+
+
+# --- the database ceiling --------------------------------------------------------------------
+
+PRODUCT_READ = (
+    'SELECT "id", "sku", "name", "unit", "price", "currency", "stock", "is_active" '
+    'FROM "shop_product" WHERE "id" = ANY(%s) ORDER BY "name"'
+)
+ORDER_INSERT = (
+    'INSERT INTO "shop_order" ("user_id", "status", "currency", "total", "line_count", '
+    '"created_at", "cancelled_at", "idempotency_key", "request_fingerprint") '
+    "VALUES (%s, 'placed', %s, %s, %s, %s, NULL, NULL, %s) RETURNING \"id\""
+)
+LINES_INSERT = (
+    'INSERT INTO "shop_orderline" ("order_id", "product_id", "sku", "name", "unit", '
+    '"unit_price", "quantity", "line_total") SELECT * FROM UNNEST(%s::bigint[], %s::bigint[], '
+    "%s::varchar[], %s::varchar[], %s::varchar[], %s::numeric[], %s::integer[], %s::numeric[]) "
+    'RETURNING "id"'
+)
+MOVEMENTS_INSERT = (
+    'INSERT INTO "shop_stockmovement" ("product_id", "quantity", "reason", "order_id", '
+    '"user_id", "note", "created_at") SELECT * FROM UNNEST(%s::bigint[], %s::integer[], '
+    "%s::varchar[], %s::bigint[], %s::integer[], %s::varchar[], %s::timestamptz[]) "
+    'RETURNING "id"'
+)
+
+
+def stock_update_sql(count: int) -> str:
+    # Copied from shop.services.stock.apply_stock_changes (PostgreSQL branch).
+    values = ", ".join(["(%s, %s)"] * count)
+    return f"""
+        WITH change(id, amount) AS (VALUES {values}),
+        locked AS MATERIALIZED (
+            SELECT p.id FROM shop_product p
+            WHERE p.id IN (SELECT id FROM change)
+            ORDER BY p.id
+            FOR NO KEY UPDATE
+        )
+        UPDATE shop_product AS p
+        SET stock = p.stock + change.amount, updated_at = %s
+        FROM change, locked
+        WHERE p.id = change.id AND p.id = locked.id AND p.stock + change.amount >= 0
+        RETURNING p.id, p.stock
+    """
+
+
+def place_order_sql(cursor: Any, connection: Any, user_id: int, product_ids: list[int]) -> bool:
+    """The statements shop.services.orders.order_place sends, in its order; True if placed."""
+    ids = sorted(set(product_ids))
+    cursor.execute(PRODUCT_READ, (ids,))
+    connection.commit()  # the service reads in autocommit, outside its transaction
+    products = {row[0]: row for row in cursor.fetchall()}
+    prices = [products[pid][4] for pid in ids]
+    now = datetime.now(UTC)
+    cursor.execute(ORDER_INSERT, (user_id, "GBP", sum(prices), len(ids), now, "0" * 64))
+    order_id = cursor.fetchone()[0]
+    n = len(ids)
+    cursor.execute(
+        LINES_INSERT,
+        ([order_id] * n, ids, [products[p][1] for p in ids], [products[p][2] for p in ids],
+         [products[p][3] for p in ids], prices, [1] * n, prices),
+    )
+    cursor.execute(
+        MOVEMENTS_INSERT,
+        (ids, [-1] * n, ["order"] * n, [order_id] * n, [user_id] * n, [""] * n,
+         [now] * n),
+    )
+    params: list[object] = []
+    for pid in ids:
+        params.extend([pid, -1])
+    cursor.execute(stock_update_sql(n), [*params, now])
+    placed = len(cursor.fetchall()) == n
+    if placed:
+        connection.commit()
+    else:
+        connection.rollback()
+    return placed
+
+
+def db_ceiling(name: str, user_ids: list[int], pick: Any, seconds: float) -> Result:
+    latencies: list[list[float]] = [[] for _ in range(CLIENTS)]
+    failures = [0] * CLIENTS
+    barrier = threading.Barrier(CLIENTS + 1)
+    stop_at = [0.0]
+
+    def client(index: int) -> None:
+        connection = psycopg2.connect(f"{PG_URL}/{DATABASE}")
+        rng = random.Random(index)
+        cursor = connection.cursor()
+        barrier.wait()
+        while time.perf_counter() < stop_at[0]:
+            started = time.perf_counter()
+            if not place_order_sql(cursor, connection, user_ids[index % len(user_ids)], pick(rng)):
+                failures[index] += 1
+            latencies[index].append(time.perf_counter() - started)
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    stop_at[0] = time.perf_counter() + seconds
+    started = time.perf_counter()
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    all_latencies = sorted(x for per_client in latencies for x in per_client)
+    return Result(
+        name=name,
+        requests=len(all_latencies),
+        seconds=elapsed,
+        p50_ms=percentile(all_latencies, 50) * 1000,
+        p99_ms=percentile(all_latencies, 99) * 1000,
+        statuses={"placed": len(all_latencies) - sum(failures), "short": sum(failures)},
+        errors=sum(failures),
+    )
+
+
+def percentile(sorted_values: list[float], pct: float) -> float:
+    if not sorted_values:
+        return 0.0
+    index = min(len(sorted_values) - 1, max(0, round(pct / 100 * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+# --- HTTP load with wrk ----------------------------------------------------------------------
+
+WRK_COMMON = r"""
+-- statuses is global: done() reads each thread's copy through thread:get.
+counter = 0
+statuses = {}
+local threads = {}
+local thread_count = 0
+
+function setup(thread)
+  thread_count = thread_count + 1
+  thread:set("id", thread_count)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  math.randomseed(1000 + id)
+  counter = id
+end
+
+-- wrk.format replaces wrk.headers with the table it is given: start from a copy.
+function with_headers(extra)
+  local h = {}
+  for k, v in pairs(wrk.headers) do h[k] = v end
+  for k, v in pairs(extra) do h[k] = v end
+  return h
+end
+
+function response(status, headers, body)
+  local key = tostring(status)
+  statuses[key] = (statuses[key] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local merged = {}
+  for _, thread in ipairs(threads) do
+    local s = thread:get("statuses")
+    for k, v in pairs(s) do merged[k] = (merged[k] or 0) + v end
+  end
+  local parts = {}
+  for k, v in pairs(merged) do table.insert(parts, string.format('"%s": %d', k, v)) end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, ' ..
+    '"socket_errors": %d, "statuses": {%s}}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout, table.concat(parts, ", ")))
+end
+"""
+
+
+def lua_list(values: list[Any]) -> str:
+    return "{" + ", ".join(json.dumps(v) for v in values) + "}"
+
+
+def wrk_script(kind: str, fixture: Fixture) -> str:
+    headers = 'wrk.headers["X-Forwarded-Proto"] = "https"\n'
+    if kind in {"api-orders-hot", "api-orders-1", "api-orders-5"}:
+        lines = {"api-orders-hot": 0, "api-orders-1": 1, "api-orders-5": 5}[kind]
+        body = f"""
+local tokens = {lua_list(fixture.tokens)}
+local pool = {lua_list(fixture.random_products)}
+local hot = {fixture.hot_product}
+local lines = {lines}
+wrk.method = "POST"
+wrk.path = "/api/v1/orders"
+wrk.headers["Content-Type"] = "application/json"
+
+function request()
+  counter = counter + 1
+  local chosen = {{}}
+  if lines == 0 then
+    chosen[1] = hot
+  else
+    local seen = {{}}
+    while #chosen < lines do
+      local pid = pool[math.random(#pool)]
+      if not seen[pid] then seen[pid] = true; table.insert(chosen, pid) end
+    end
+  end
+  local parts = {{}}
+  for i, pid in ipairs(chosen) do
+    parts[i] = string.format('{{"product": %d, "quantity": 1}}', pid)
+  end
+  local body = '{{"lines": [' .. table.concat(parts, ", ") .. ']}}'
+  local h = with_headers({{["Authorization"] = "Bearer " .. tokens[(counter % #tokens) + 1]}})
+  return wrk.format(nil, nil, h, body)
+end
+"""
+    elif kind == "api-products":
+        body = f"""
+local tokens = {lua_list(fixture.tokens)}
+wrk.path = "/api/v1/products?page_size=25"
+
+function request()
+  counter = counter + 1
+  local h = with_headers({{["Authorization"] = "Bearer " .. tokens[(counter % #tokens) + 1]}})
+  return wrk.format(nil, nil, h, nil)
+end
+"""
+    elif kind == "catalogue":
+        body = f"""
+wrk.path = {json.dumps(fixture.catalogue_path)}
+wrk.headers["Cookie"] = {json.dumps(fixture.session_cookie)}
+"""
+    elif kind == "bare":
+        body = 'wrk.path = "/bench/bare"\n'
+    else:
+        raise ValueError(kind)
+    return headers + WRK_COMMON + body
+
+
+def run_wrk(kind: str, fixture: Fixture, port: int, seconds: int) -> Result:
+    script = OUT / f"{kind}.lua"
+    script.write_text(wrk_script(kind, fixture))
+    command = [
+        "wrk", "--threads", "2", "--connections", str(CLIENTS), "--duration", f"{seconds}s",
+        "--timeout", "10s", "--script", str(script), f"http://127.0.0.1:{port}/",
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    line = next(
+        (l for l in completed.stdout.splitlines() if l.startswith("BENCH_JSON ")), None
+    )
+    if line is None:
+        raise SystemExit(f"wrk printed no result for {kind}:\n{completed.stdout}\n{completed.stderr}")
+    data = json.loads(line.removeprefix("BENCH_JSON "))
+    return Result(
+        name=kind,
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        p50_ms=data["p50_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+        statuses=dict(sorted(data["statuses"].items())),
+        errors=data["socket_errors"],
+    )
+
+
+# --- checks afterwards -----------------------------------------------------------------------
+
+def check_after(fixture: Fixture, hot_placed_by_http: int, hot_placed_by_sql: int) -> list[str]:
+    problems: list[str] = []
+    conn = psycopg2.connect(f"{PG_URL}/{DATABASE}")
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM shop_product WHERE stock < 0")
+        if cursor.fetchone()[0]:
+            problems.append("a product has negative stock")
+        cursor.execute(
+            "SELECT p.stock, coalesce(sum(l.quantity) FILTER (WHERE o.status = 'placed'), 0) "
+            "FROM shop_product p LEFT JOIN shop_orderline l ON l.product_id = p.id "
+            "LEFT JOIN shop_order o ON o.id = l.order_id WHERE p.id = %s GROUP BY p.stock",
+            (fixture.hot_product,),
+        )
+        stock, ordered = cursor.fetchone()
+        if stock != fixture.hot_stock - ordered:
+            problems.append(f"hot product: stock {stock} != {fixture.hot_stock} - {ordered} ordered")
+        expected = hot_placed_by_http + hot_placed_by_sql
+        # Warm-up requests place orders too, so at least the measured ones must be there.
+        if ordered < expected:
+            problems.append(f"hot product: {ordered} units ordered, {expected} orders reported")
+        cursor.execute(
+            "SELECT count(*) FROM shop_product p WHERE p.stock <> "
+            "(SELECT coalesce(sum(quantity), 0) FROM shop_stockmovement m WHERE m.product_id = p.id)"
+        )
+        mismatched = cursor.fetchone()[0]
+        if mismatched:
+            problems.append(f"{mismatched} products differ from their ledger")
+    conn.close()
+    try:
+        manage("check_ledger")
+    except subprocess.CalledProcessError:
+        problems.append("manage.py check_ledger failed")
+    return problems
+
+
+# --- report ----------------------------------------------------------------------------------
+
+def report(results: dict[str, Result], problems: list[str], load_before: str) -> str:
+    ceiling = results["db-ceiling-hot"].rps
+    hot = results["api-orders-hot"].rps
+    bare = results["bare"].rps
+    catalogue = results["catalogue"].rps
+    hot_ratio = hot / ceiling if ceiling else 0.0
+    catalogue_ratio = catalogue / bare if bare else 0.0
+    rows = [
+        "| measurement | req/s | p50 ms | p99 ms | responses |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for result in results.values():
+        statuses = ", ".join(f"{k}: {v}" for k, v in result.statuses.items())
+        if result.errors and not result.name.startswith("db-"):
+            statuses += f", socket errors: {result.errors}"
+        rows.append(
+            f"| {result.name} | {result.rps:,.0f} | {result.p50_ms:.1f} | {result.p99_ms:.1f} "
+            f"| {statuses} |"
+        )
+    verdict = lambda ok: "met" if ok else "MISSED"  # noqa: E731
+    lines = [
+        f"Run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {CLIENTS} clients, {DURATION} s each, "
+        f"gunicorn {WORKERS} workers x {THREADS} threads "
+        f"({'sync' if THREADS == 1 else 'gthread'}), {PRODUCTS:,} generated products.",
+        f"Machine: {machine()}.",
+        f"Load average before the run: {load_before}; after: {load_average()}.",
+        "",
+        *rows,
+        "",
+        f"- API hot-product orders / DB ceiling (hot): {hot:,.0f} / {ceiling:,.0f} = "
+        f"**{hot_ratio:.2f}** (target >= 0.5: {verdict(hot_ratio >= 0.5)})",
+        f"- catalogue page / bare view: {catalogue:,.0f} / {bare:,.0f} = "
+        f"**{catalogue_ratio:.2f}** (target >= 0.2: {verdict(catalogue_ratio >= 0.2)})",
+        "- after the run: "
+        + ("nothing oversold, ledger balances" if not problems else "; ".join(problems)),
+    ]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    conn = psycopg2.connect(f"{PG_URL}/postgres")
+    with conn.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+    conn.close()
+    return (
+        f"{os.cpu_count()} CPUs ({model}), PostgreSQL {pg_version}, Python "
+        f"{sys.version.split()[0]}; load generator, app and database on the same machine"
+    )
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install -y wrk")
+    load_before = load_average()
+    say(f"Fresh database {DATABASE} on {PG_URL}")
+    recreate_database()
+    say("Migrating")
+    manage("migrate", "--noinput", "-v0")
+    say("Collecting static files (as a deployment does)")
+    manage("collectstatic", "--noinput", "-v0", production=True)
+    say(f"Generating {PRODUCTS:,} products (sample_db)")
+    manage("sample_db", "--products", str(PRODUCTS))
+    fixture = prepare_fixture()
+    conn = psycopg2.connect(f"{PG_URL}/{DATABASE}")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("SELECT id FROM auth_user WHERE email LIKE 'bench%%@bench.test'")
+        user_ids = [row[0] for row in cursor.fetchall()]
+    conn.close()
+
+    results: dict[str, Result] = {}
+    pool = fixture.random_products
+    ceilings = {
+        "db-ceiling-hot": lambda rng: [fixture.hot_product],
+        "db-ceiling-1": lambda rng: [rng.choice(pool)],
+    }
+    # Each ratio's two measurements run back to back: the machine's other load drifts.
+    plan = ["db-ceiling-hot", "api-orders-hot", "db-ceiling-1", "api-orders-1", "api-orders-5",
+            "bare", "catalogue", "api-products"]
+    port = free_port()
+    say(f"gunicorn, {WORKERS} workers, on 127.0.0.1:{port}")
+    server = start_gunicorn(port)
+    try:
+        for kind in plan:
+            if kind in ceilings:
+                say(f"{kind}: the order service's SQL from {CLIENTS} psycopg2 threads, {DURATION} s")
+                db_ceiling("warm-up", user_ids, ceilings[kind], WARMUP)
+                results[kind] = db_ceiling(kind, user_ids, ceilings[kind], DURATION)
+            else:
+                say(f"{kind}: wrk, {CLIENTS} connections, {DURATION} s")
+                run_wrk(kind, fixture, port, WARMUP)
+                results[kind] = run_wrk(kind, fixture, port, DURATION)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    hot_by_sql = results["db-ceiling-hot"].statuses["placed"]
+    order = ["db-ceiling-hot", "db-ceiling-1", "api-orders-hot", "api-orders-1", "api-orders-5",
+             "catalogue", "api-products", "bare"]
+    results = {name: results[name] for name in order}
+
+    say("Checking: nothing oversold, ledger balances")
+    problems = check_after(fixture, results["api-orders-hot"].statuses.get("201", 0), hot_by_sql)
+    text = report(results, problems, load_before)
+    print(text)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    (OUT / "last-run.md").write_text(text + "\n")
+    (OUT / f"run-{stamp}.json").write_text(
+        json.dumps({name: {**asdict(r), "rps": r.rps} for name, r in results.items()}, indent=2)
+    )
+    bad_statuses = [
+        f"{r.name}: {r.statuses}" for r in results.values()
+        if not r.name.startswith("db-")
+        and any(not code.startswith("2") and code != "409" for code in r.statuses)
+    ]
+    if bad_statuses:
+        print("Unexpected responses:\n  " + "\n  ".join(bad_statuses))
+    return 1 if problems or bad_statuses else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
