@@ -24,25 +24,17 @@ class ProductTable(tables.Table):
     )
     unit = tables.Column(order_by=("unit", "id"))
     price = tables.Column(order_by=("price", "id"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
-    stock = tables.TemplateColumn(
-        template_name="shop/_stock_badge.html", order_by=("stock", "id"), verbose_name="Stock"
-    )
-    add = tables.TemplateColumn(
-        template_name="shop/_add_to_cart_row.html",
-        verbose_name="Add to cart",
-        orderable=False,
-        attrs={"td": {"class": "add-cell"}},
+    # The cells of these two are written by shop/tables/product_table.html.
+    stock = tables.Column(order_by=("stock", "id"), verbose_name="Stock")
+    add = tables.Column(
+        empty_values=(), verbose_name="Add to cart", orderable=False, attrs={"td": {"class": "add-cell"}}
     )
 
     class Meta:
         model = Product
         fields = ("sku", "name", "category", "unit", "price", "stock", "add")
-        template_name = "shop/tables/table.html"
+        template_name = "shop/tables/product_table.html"
         attrs = {"id": "product-table", "class": "data-table"}
-        row_attrs = {
-            "data-product-id": lambda record: record.pk,
-            "data-sku": lambda record: record.sku,
-        }
         order_by = ("name",)
         empty_text = "No products match your search."
 
