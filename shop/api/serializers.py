@@ -47,7 +47,8 @@ def serialize_order_line(line: OrderLine) -> dict[str, Any]:
     }
 
 
-def serialize_order(order: Order) -> dict[str, Any]:
+def serialize_order(order: Order, lines: list[OrderLine] | None = None) -> dict[str, Any]:
+    """`lines` when the caller already holds them (a just-placed order), else order.lines."""
     return {
         "id": order.pk,
         "reference": order.reference,
@@ -56,7 +57,9 @@ def serialize_order(order: Order) -> dict[str, Any]:
         "cancelled_at": timestamp(order.cancelled_at),
         "currency": order.currency,
         "total": money(order.total),
-        "lines": [serialize_order_line(line) for line in order.lines.all()],
+        "lines": [
+            serialize_order_line(line) for line in (order.lines.all() if lines is None else lines)
+        ],
     }
 
 

@@ -34,6 +34,9 @@ LineInput = Mapping[str, Any] | tuple[int, int]
 class PlacedOrder:
     order: Order
     replayed: bool = False
+    # The lines just written, so callers can show them without reading them back;
+    # None for a replay (read them from order.lines).
+    lines: list[OrderLine] | None = None
 
 
 def _is_quantity(value: object) -> bool:
@@ -214,7 +217,7 @@ def order_place(
             "duration_ms": round((time.perf_counter() - started) * 1000, 2),
         },
     )
-    return PlacedOrder(order=order, replayed=False)
+    return PlacedOrder(order=order, replayed=False, lines=order_lines)
 
 
 def _log_rejected(

@@ -4,7 +4,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from shop import services
 from shop.models import Order, Product, StockMovement
@@ -349,3 +351,23 @@ def test_the_same_key_sent_concurrently_places_one_order(
     assert sum("Idempotent-Replayed" not in r for r in responses) == 1
     assert Order.objects.count() == 1
     assert stock_of(flour) == 98
+
+
+def test_its_queries_do_not_grow_with_lines_and_it_does_not_read_the_lines_back(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    one = [make_product(stock=10)]
+    twenty = [make_product(stock=10) for _ in range(20)]
+    post(api_client, {"lines": [{"product": one[0].pk, "quantity": 1}]}, auth)  # token's last use
+
+    counts = []
+    for products in (one, twenty):
+        with CaptureQueriesContext(connection) as queries:
+            response = post(
+                api_client, {"lines": [{"product": p.pk, "quantity": 1} for p in products]}, auth
+            )
+        assert response.status_code == 201
+        assert len(response.json()["lines"]) == len(products)
+        assert not [q for q in queries if 'FROM "shop_orderline"' in q["sql"]]
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -57,7 +57,7 @@ def order_create(request: HttpRequest) -> JsonResponse:
             "This Idempotency-Key was already used with a different request body.",
         ) from None
     order = placed.order
-    response = JsonResponse(serialize_order(order), status=201)
+    response = JsonResponse(serialize_order(order, placed.lines), status=201)
     response["Location"] = request.build_absolute_uri(reverse("api:order_detail", args=[order.pk]))
     if placed.replayed:
         response["Idempotent-Replayed"] = "true"
