@@ -168,6 +168,14 @@ class CartLine:
         return self.item.line_total
 
 
+def _cart_changed(request: HttpRequest, text: str) -> HttpResponse:
+    """After a successful cart change: the cart partial for htmx, else a message and redirect."""
+    if _wants_partial(request):
+        return _render_cart(request, notices=[("success", text)])
+    messages.success(request, text)
+    return redirect("shop:cart")
+
+
 def _render_cart(
     request: HttpRequest,
     *,
@@ -230,10 +238,7 @@ def cart_update(request: HttpRequest, product_id: int) -> HttpResponse:
     except ProductUnavailable:
         raise Http404("That product is not in your cart.") from None
     text = f"{item.product.name}: quantity set to {quantity:,}."
-    if _wants_partial(request):
-        return _render_cart(request, notices=[("success", text)])
-    messages.success(request, text)
-    return redirect("shop:cart")
+    return _cart_changed(request, text)
 
 
 @login_required
@@ -242,10 +247,7 @@ def cart_remove(request: HttpRequest, product_id: int) -> HttpResponse:
     if not services.cart_remove(user=request.user, product_id=product_id):
         raise Http404("That product is not in your cart.")
     text = "Removed from your cart."
-    if _wants_partial(request):
-        return _render_cart(request, notices=[("success", text)])
-    messages.success(request, text)
-    return redirect("shop:cart")
+    return _cart_changed(request, text)
 
 
 @login_required
@@ -260,10 +262,7 @@ def cart_fit(request: HttpRequest) -> HttpResponse:
         )
     else:
         text = "Every line is already within stock."
-    if _wants_partial(request):
-        return _render_cart(request, notices=[("success", text)])
-    messages.success(request, text)
-    return redirect("shop:cart")
+    return _cart_changed(request, text)
 
 
 @login_required
