@@ -19,12 +19,14 @@ def _empty_cache(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iter
     # Rate-limit counts and product totals live in the cache, which outlives a test's rollback
     # (in memory on SQLite; committed rows after a transactional test on PostgreSQL): every
     # test starts from none. Only database tests: others have no test database to clear.
-    uses_db = "django_db_setup" in request.fixturenames
-    if uses_db or request.node.get_closest_marker("django_db"):
+    uses_db = "django_db_setup" in request.fixturenames or bool(
+        request.node.get_closest_marker("django_db")
+    )
+    if uses_db:
         with django_db_blocker.unblock():
             cache.clear()
     yield
-    if uses_db or request.node.get_closest_marker("django_db"):
+    if uses_db:
         with django_db_blocker.unblock():
             cache.clear()
 
