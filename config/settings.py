@@ -275,5 +275,7 @@ LOGGING = {
 # --- Shop -------------------------------------------------------------------------------------
 SHOP_CURRENCY = "GBP"
 SHOP_LOW_STOCK_THRESHOLD = env_int("SHOP_LOW_STOCK_THRESHOLD", 10)
+# Seconds a product-list total (catalogue, GET /api/v1/products) is reused; 0 counts every time.
+SHOP_PRODUCT_COUNT_CACHE_SECONDS = env_int("SHOP_PRODUCT_COUNT_CACHE_SECONDS", 30)
 SHOP_MAX_LINE_QUANTITY = 10_000
 SHOP_MAX_ORDER_LINES = 100

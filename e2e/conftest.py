@@ -26,6 +26,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import BrowserContext, Page, expect
@@ -91,6 +92,15 @@ def _plain_static_storage() -> Iterator[None]:
     storages["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(STORAGES=storages):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
+    # The flush after each test leaves the cache table alone, and a product total cached by the
+    # previous test (SHOP_PRODUCT_COUNT_CACHE_SECONDS) would show on this test's catalogue.
+    if "django_db_setup" in request.fixturenames:
+        with django_db_blocker.unblock():
+            cache.clear()
 
 
 @pytest.fixture

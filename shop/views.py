@@ -41,6 +41,7 @@ from shop.forms import (
     TokenCreateForm,
 )
 from shop.models import ApiToken, CartItem, Order, Product
+from shop.paginators import KnownCountPaginator
 from shop.tables import OrderTable, ProductTable
 
 PER_PAGE = 25
@@ -91,7 +92,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         in_stock=bool(filters.get("in_stock")),
     )
     table = ProductTable(products)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate = {
+        "per_page": PER_PAGE,
+        "paginator_class": KnownCountPaginator,
+        "count": selectors.product_count(products),  # cached: may lag by up to 30 s
+    }
+    RequestConfig(request, paginate=paginate).configure(table)
     template = "shop/catalogue.html#results" if _wants_partial(request) else "shop/catalogue.html"
     return render(request, template, {"form": form, "table": table})
 

@@ -1,16 +1,34 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 
 from shop import services
 from shop.models import Category, Product
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
+    # Rate-limit counts and product totals live in the cache, which outlives a test's rollback
+    # (in memory on SQLite; committed rows after a transactional test on PostgreSQL): every
+    # test starts from none. Only database tests: others have no test database to clear.
+    uses_db = "django_db_setup" in request.fixturenames or bool(
+        request.node.get_closest_marker("django_db")
+    )
+    if uses_db:
+        with django_db_blocker.unblock():
+            cache.clear()
+    yield
+    if uses_db:
+        with django_db_blocker.unblock():
+            cache.clear()
 
 
 def make_user(email: str, *, staff: bool = False) -> Any:

@@ -4,11 +4,12 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from shop.api.errors import ApiError, invalid
+from shop.paginators import KnownCountPaginator
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -34,11 +35,16 @@ def _page_url(request: HttpRequest, page: int) -> str:
 
 
 def paginate(
-    request: HttpRequest, queryset: QuerySet[M], serialize: Callable[[M], dict[str, Any]]
+    request: HttpRequest,
+    queryset: QuerySet[M],
+    serialize: Callable[[M], dict[str, Any]],
+    *,
+    count: int | None = None,
 ) -> dict[str, Any]:
+    """One page of `queryset`; `count` is a known (e.g. cached) total, else it is counted."""
     page_number = _positive_int(request, "page", 1, None)
     page_size = _positive_int(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    paginator = Paginator(queryset, page_size)
+    paginator = KnownCountPaginator(queryset, page_size, count=count)
     try:
         page = paginator.page(page_number)
     except EmptyPage:

@@ -3,22 +3,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from shop import services
 from shop.models import ApiToken, Product
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache(django_db_blocker: Any) -> Any:
-    # Rate-limit counts live in the cache (a table on PostgreSQL); every test starts from none.
-    with django_db_blocker.unblock():
-        cache.clear()
-    yield
-    with django_db_blocker.unblock():
-        cache.clear()
 
 
 @pytest.fixture(autouse=True)

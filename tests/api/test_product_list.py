@@ -4,7 +4,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from shop.models import Category, Product
 from tests.api.helpers import assert_error
@@ -128,6 +130,24 @@ def test_it_answers_404_past_the_last_page(
     assert_error(api_client.get(URL, {"page": 2}, headers=auth), 404, "not_found")
 
 
+def test_the_count_is_cached_per_filter_and_the_results_stay_live(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    make_product(name="Rye flour")
+    assert api_client.get(URL, headers=auth).json()["count"] == 1
+    make_product(name="Spelt flour")
+
+    with CaptureQueriesContext(connection) as context:
+        body = api_client.get(URL, {"ordering": "-name"}, headers=auth).json()
+
+    # Up to SHOP_PRODUCT_COUNT_CACHE_SECONDS old, shared by every ordering; rows read live.
+    assert body["count"] == 1
+    assert [p["name"] for p in body["results"]] == ["Spelt flour", "Rye flour"]
+    assert not [q for q in context.captured_queries if 'COUNT(*) AS "__count" FROM "shop_product"' in q["sql"]]
+    assert api_client.get(URL, {"q": "spelt"}, headers=auth).json()["count"] == 1
+    assert_error(api_client.get(URL, {"page": 2}, headers=auth), 404, "not_found")
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -177,7 +197,7 @@ def test_it_reads_a_page_in_a_fixed_number_of_queries(
         make_product()
     api_client.get(URL, headers=auth)
 
-    # token, count, products with their categories joined
+    # token, the cached count (a cache read), products with their categories joined
     with django_assert_max_num_queries(3):
         assert len(api_client.get(URL, headers=auth).json()["results"]) == 20
 

@@ -5,7 +5,7 @@ from shop.api.errors import not_found
 from shop.api.pagination import paginate
 from shop.api.schemas import parse_product_filters
 from shop.api.serializers import serialize_product
-from shop.selectors import product_search
+from shop.selectors import product_count, product_search
 
 
 @token_required
@@ -17,7 +17,9 @@ def product_list(request: HttpRequest) -> JsonResponse:
         in_stock=filters.in_stock,
         ordering=filters.ordering,
     )
-    return JsonResponse(paginate(request, products, serialize_product))
+    # The total is cached per filter and may lag by up to 30 s (selectors.product_count).
+    count = product_count(products)
+    return JsonResponse(paginate(request, products, serialize_product, count=count))
 
 
 @token_required

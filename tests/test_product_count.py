@@ -1,0 +1,82 @@
+"""selectors.product_count: the product-list total, cached per filter for a few seconds."""
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from shop.models import Category, Product
+from shop.selectors import product_count, product_search
+
+
+def product_queries(context: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in context.captured_queries if "shop_product" in q["sql"]]
+
+
+def test_a_second_count_of_the_same_filter_comes_from_the_cache(
+    make_product: Callable[..., Product],
+) -> None:
+    make_product()
+    make_product()
+    assert product_count(product_search()) == 2
+
+    with CaptureQueriesContext(connection) as context:
+        assert product_count(product_search()) == 2
+
+    assert product_queries(context) == []
+
+
+def test_the_cached_total_lags_a_new_product_until_it_expires(
+    make_product: Callable[..., Product], settings: Any
+) -> None:
+    settings.SHOP_PRODUCT_COUNT_CACHE_SECONDS = 1
+    make_product()
+    assert product_count(product_search()) == 1
+    make_product()
+
+    assert product_count(product_search()) == 1  # the documented staleness
+    time.sleep(1.1)
+    assert product_count(product_search()) == 2
+
+
+def test_each_filter_has_its_own_total(
+    make_product: Callable[..., Product], category: Category
+) -> None:
+    hops = Category.objects.create(slug="hops", name="Hops")
+    make_product(name="Rye flour", stock=0)
+    make_product(name="Wheat flour")
+    make_product(name="Citra", category=hops)
+
+    assert product_count(product_search()) == 3
+    assert product_count(product_search(category_slug="hops")) == 1
+    assert product_count(product_search(category_slug="flours")) == 2
+    assert product_count(product_search(in_stock=True)) == 2
+    assert product_count(product_search(q="flour")) == 2
+    assert product_count(product_search(q="flour", in_stock=True)) == 1
+    assert product_count(product_search(q="citra")) == 1
+
+
+def test_the_sort_order_shares_one_total(make_product: Callable[..., Product]) -> None:
+    make_product()
+    assert product_count(product_search(ordering="name")) == 1
+
+    with CaptureQueriesContext(connection) as context:
+        assert product_count(product_search(ordering="-price")) == 1
+
+    assert product_queries(context) == []
+
+
+def test_zero_seconds_counts_every_time(
+    make_product: Callable[..., Product], settings: Any
+) -> None:
+    settings.SHOP_PRODUCT_COUNT_CACHE_SECONDS = 0
+    make_product()
+    assert product_count(product_search()) == 1
+    make_product()
+
+    with CaptureQueriesContext(connection) as context:
+        assert product_count(product_search()) == 2
+
+    assert len(product_queries(context)) == 1 and "shop_cache" not in str(context.captured_queries)
