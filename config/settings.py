@@ -148,7 +148,15 @@ CACHES = {
         if env_bool("CACHE_IN_DATABASE", bool(DATABASE_URL))
         else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "shop_cache",
-    }
+    },
+    # Product totals for pagination (shop.selectors.product_count): per process, so a burst of
+    # distinct searches can never make the database cache cull the rate-limit counts above,
+    # and a hit costs no query. Each worker keeps its own total for at most 30 s.
+    "product_counts": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "product_counts",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 # --- Accounts (django-allauth, email login) --------------------------------------------------

@@ -26,7 +26,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import BrowserContext, Page, expect
@@ -100,7 +100,8 @@ def _empty_cache(request: pytest.FixtureRequest, django_db_blocker: Any) -> None
     # previous test (SHOP_PRODUCT_COUNT_CACHE_SECONDS) would show on this test's catalogue.
     if "django_db_setup" in request.fixturenames:
         with django_db_blocker.unblock():
-            cache.clear()
+            for each in caches.all():
+                each.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 
 from shop.models import ApiToken, CartItem, Category, Order, Product
@@ -60,10 +60,11 @@ def product_count(products: QuerySet[Product]) -> int:
     sql, params = unordered.query.get_compiler(using=unordered.db).as_sql()
     digest = hashlib.sha256(f"{unordered.db}\n{sql}\n{params!r}".encode()).hexdigest()
     key = f"shop:product-count:{digest}"
-    count = cache.get(key)
+    count_cache = caches["product_counts"]
+    count = count_cache.get(key)
     if count is None:
         count = unordered.count()
-        cache.set(key, count, ttl)
+        count_cache.set(key, count, ttl)
     return count
 
 

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 
 from shop import services
@@ -24,11 +24,13 @@ def _empty_cache(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iter
     )
     if uses_db:
         with django_db_blocker.unblock():
-            cache.clear()
+            for each in caches.all():
+                each.clear()
     yield
     if uses_db:
         with django_db_blocker.unblock():
-            cache.clear()
+            for each in caches.all():
+                each.clear()
 
 
 def make_user(email: str, *, staff: bool = False) -> Any:

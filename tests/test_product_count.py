@@ -4,6 +4,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -80,3 +82,22 @@ def test_zero_seconds_counts_every_time(
         assert product_count(product_search()) == 2
 
     assert len(product_queries(context)) == 1 and "shop_cache" not in str(context.captured_queries)
+
+
+def test_totals_stay_out_of_the_default_cache_where_rate_limit_counts_live(
+    make_product: Callable[..., Product],
+) -> None:
+    """The database cache culls a third of its keys when full: a burst of distinct searches
+    must not be able to push allauth's login-failure counts out of it."""
+    make_product()
+    default_cache = caches["default"]
+    default_cache.set("sentinel", 1)
+
+    with CaptureQueriesContext(connection) as context:
+        for term in ("rye", "malt", "hops"):
+            product_count(product_search(q=term))
+
+    assert not [q for q in context.captured_queries if "shop_cache" in q["sql"]]
+    assert default_cache.get("sentinel") == 1
+    if isinstance(default_cache, LocMemCache):  # SQLite runs: look at its keys directly
+        assert not [key for key in default_cache._cache if "product-count" in key]
