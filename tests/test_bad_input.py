@@ -126,11 +126,14 @@ def test_a_very_long_search_on_the_catalogue_is_handled(
     response = buyer_client.get("/", {"q": LONG_SEARCH})
     partial = buyer_client.get("/", {"q": LONG_SEARCH}, HTTP_HX_REQUEST="true")
 
-    # The storefront form caps the search at 100 characters and drops a longer one: the
-    # buyer still gets a working catalogue, not an error page or a database error.
+    # The storefront form caps the search at 100 characters and drops a longer one, saying
+    # so: the buyer gets a working catalogue, not an error page or a database error.
     assert response.status_code == 200
-    assert 'id="catalogue-results"' in response.content.decode()
-    assert "Rye flour" in response.content.decode()
+    html = response.content.decode()
+    assert 'id="catalogue-results"' in html
+    assert "Rye flour" in html
+    assert "Searches are limited to 100 characters" in html
+    assert 'aria-invalid="true"' in html
     assert partial.status_code == 200
 
 
