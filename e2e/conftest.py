@@ -18,26 +18,22 @@ import io
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import BrowserContext, Page, expect
 
-from shop import services
 from shop.models import Category, Product
+from tests.factories import make_user, product_maker
 from ui import Shooter, sign_in
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "e2e"
 SCREENSHOTS = ARTIFACTS / "screenshots"
-PASSWORD = "correct-horse-battery-staple"
 # Flags for a distribution Chromium in a container: no sandbox (no user namespaces here), no
 # GPU, and none of the background traffic (updates, sync) that would try to reach the network.
 CHROMIUM_ARGS = [
@@ -123,12 +119,6 @@ def new_context(new_context: Callable[..., BrowserContext]) -> Callable[..., Bro
 # --- Data -------------------------------------------------------------------------------------
 
 
-def make_user(email: str, password: str = PASSWORD) -> Any:
-    user = get_user_model().objects.create_user(username=email, email=email, password=password)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
-
 @pytest.fixture
 def buyer(transactional_db: None) -> Any:
     return make_user("buyer@bakery.test")
@@ -152,22 +142,7 @@ def category(transactional_db: None) -> Category:
 
 @pytest.fixture
 def make_product(category: Category) -> Callable[..., Product]:
-    counter = {"n": 0}
-
-    def _make(stock: int = 10, price: str = "12.50", **fields: Any) -> Product:
-        counter["n"] += 1
-        n = counter["n"]
-        return services.product_create(
-            sku=fields.pop("sku", f"E2E-{n:04d}"),
-            name=fields.pop("name", f"Product {n}"),
-            category=fields.pop("category", category),
-            unit=fields.pop("unit", "25 kg sack"),
-            price=Decimal(price),
-            initial_stock=stock,
-            **fields,
-        )
-
-    return _make
+    return product_maker(category, sku_prefix="E2E")
 
 
 # --- Sessions ---------------------------------------------------------------------------------

@@ -1,18 +1,14 @@
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from typing import Any
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import connection
 
-from shop import services
 from shop.models import Category, Product
+from tests.factories import PASSWORD, make_user, product_maker
 
-PASSWORD = "correct-horse-battery-staple"
-
+__all__ = ["PASSWORD", "make_user"]  # imported from here by several test modules
 
 @pytest.fixture(autouse=True)
 def _empty_cache(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
@@ -31,14 +27,6 @@ def _empty_cache(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iter
         with django_db_blocker.unblock():
             for each in caches.all():
                 each.clear()
-
-
-def make_user(email: str, *, staff: bool = False) -> Any:
-    user = get_user_model().objects.create_user(
-        username=email, email=email, password=PASSWORD, is_staff=staff, is_superuser=staff
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
 
 
 @pytest.fixture
@@ -63,22 +51,7 @@ def category(db: None) -> Category:
 
 @pytest.fixture
 def make_product(category: Category) -> Callable[..., Product]:
-    counter = {"n": 0}
-
-    def _make(stock: int = 10, price: str = "12.50", **fields: Any) -> Product:
-        counter["n"] += 1
-        n = counter["n"]
-        return services.product_create(
-            sku=fields.pop("sku", f"SKU-{n:04d}"),
-            name=fields.pop("name", f"Product {n}"),
-            category=fields.pop("category", category),
-            unit=fields.pop("unit", "25 kg sack"),
-            price=Decimal(price),
-            initial_stock=stock,
-            **fields,
-        )
-
-    return _make
+    return product_maker(category, sku_prefix="SKU")
 
 
 @pytest.fixture
