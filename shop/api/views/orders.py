@@ -50,12 +50,8 @@ def order_create(request: HttpRequest) -> JsonResponse:
                 for line in exc.short_lines
             ],
         ) from None
-    except IdempotencyKeyReused:
-        raise ApiError(
-            422,
-            "idempotency_key_reused",
-            "This Idempotency-Key was already used with a different request body.",
-        ) from None
+    except IdempotencyKeyReused as exc:
+        raise ApiError(422, "idempotency_key_reused", str(exc)) from None
     order = placed.order
     response = JsonResponse(serialize_order(order, placed.lines), status=201)
     response["Location"] = request.build_absolute_uri(reverse("api:order_detail", args=[order.pk]))
