@@ -149,13 +149,21 @@ CACHES = {
         else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "shop_cache",
     },
-    # Product totals for pagination (shop.selectors.product_count): per process, so a burst of
-    # distinct searches can never make the database cache cull the rate-limit counts above,
-    # and a hit costs no query. Each worker keeps its own total for at most 30 s.
+    # Product totals for pagination (shop.selectors.product_count) and the catalogue's category
+    # list (category_choices): per process, so a burst of distinct searches can never make the
+    # database cache cull the rate-limit counts above, and a hit costs no query. Each worker
+    # keeps its own copy for at most 30 s.
     "product_counts": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "product_counts",
         "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    # Rendered catalogue pages (shop/fragments.py), about 40 KB each: per process, at most
+    # ~25 MB. Keyed by content, so nothing needs invalidating across processes.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 600},
     },
 }
 
@@ -285,5 +293,8 @@ SHOP_CURRENCY = "GBP"
 SHOP_LOW_STOCK_THRESHOLD = env_int("SHOP_LOW_STOCK_THRESHOLD", 10)
 # Seconds a product-list total (catalogue, GET /api/v1/products) is reused; 0 counts every time.
 SHOP_PRODUCT_COUNT_CACHE_SECONDS = env_int("SHOP_PRODUCT_COUNT_CACHE_SECONDS", 30)
+# Seconds a rendered catalogue page is kept (shop/fragments.py). Pages are keyed by everything
+# they show, so this bounds memory, not staleness; 0 renders every request.
+SHOP_PAGE_CACHE_SECONDS = env_int("SHOP_PAGE_CACHE_SECONDS", 300)
 SHOP_MAX_LINE_QUANTITY = 10_000
 SHOP_MAX_ORDER_LINES = 100

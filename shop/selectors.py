@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import caches
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shop.models import ApiToken, CartItem, Category, Order, Product
 
@@ -22,6 +22,10 @@ PRODUCT_ORDERINGS = {
 MAX_SEARCH_LENGTH = 100
 
 
+def _normalise_query(q: str) -> str:
+    return q.strip()[:MAX_SEARCH_LENGTH]
+
+
 def product_search(
     *,
     q: str = "",
@@ -31,7 +35,7 @@ def product_search(
 ) -> QuerySet[Product]:
     """Active products matching the catalogue filters, with their category joined."""
     products = Product.objects.filter(is_active=True).select_related("category")
-    q = q.strip()[:MAX_SEARCH_LENGTH]
+    q = _normalise_query(q)
     if q:
         products = products.filter(
             Q(name__icontains=q) | Q(sku__icontains=q) | Q(description__icontains=q)
@@ -43,29 +47,47 @@ def product_search(
     return products.order_by(*PRODUCT_ORDERINGS.get(ordering, PRODUCT_ORDERINGS["name"]))
 
 
-def product_count(products: QuerySet[Product]) -> int:
-    """How many products `products` matches, cached for SHOP_PRODUCT_COUNT_CACHE_SECONDS.
+def product_count(*, q: str = "", category_slug: str = "", in_stock: bool = False) -> int:
+    """How many products product_search matches with these filters, cached for
+    SHOP_PRODUCT_COUNT_CACHE_SECONDS.
 
     At 100,000 products the exact COUNT(*) behind every catalogue and API page costs ~100 ms
     once order traffic has cleared PostgreSQL's visibility map (index-only scans fall back to
     the heap until a VACUUM), which capped both pages near 25 requests/s. A total that lags
     by up to 30 s (new, deactivated or sold-out products) is the price; the rows themselves
-    are always read live. Keyed by the count's SQL and parameters, so each filter has its
-    own total and the sort order shares one.
+    are always read live. Keyed by the filters as product_search reads them (not by the SQL,
+    whose compilation cost a third of a millisecond a page), so the sort orders share one.
     """
-    unordered = products.order_by().select_related(None)
+    q = _normalise_query(q)
+    ttl = settings.SHOP_PRODUCT_COUNT_CACHE_SECONDS
+    key = "shop:product-count:" + hashlib.sha256(
+        repr((q, category_slug, bool(in_stock))).encode()
+    ).hexdigest()
+    count_cache = caches["product_counts"]
+    count = count_cache.get(key) if ttl > 0 else None
+    if count is None:
+        products = product_search(q=q, category_slug=category_slug, in_stock=in_stock)
+        count = products.order_by().select_related(None).count()
+        if ttl > 0:
+            count_cache.set(key, count, ttl)
+    return count
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """(slug, name) of the categories with products on sale, for the catalogue's filter.
+
+    Cached per process for SHOP_PRODUCT_COUNT_CACHE_SECONDS, like the product totals: a new
+    category can take that long to appear in the filter, and the catalogue saves a query.
+    """
     ttl = settings.SHOP_PRODUCT_COUNT_CACHE_SECONDS
     if ttl <= 0:
-        return unordered.count()
-    sql, params = unordered.query.get_compiler(using=unordered.db).as_sql()
-    digest = hashlib.sha256(f"{unordered.db}\n{sql}\n{params!r}".encode()).hexdigest()
-    key = f"shop:product-count:{digest}"
-    count_cache = caches["product_counts"]
-    count = count_cache.get(key)
-    if count is None:
-        count = unordered.count()
-        count_cache.set(key, count, ttl)
-    return count
+        return list(categories_with_products().values_list("slug", "name"))
+    cache = caches["product_counts"]
+    choices = cache.get("shop:category-choices")
+    if choices is None:
+        choices = list(categories_with_products().values_list("slug", "name"))
+        cache.set("shop:category-choices", choices, ttl)
+    return choices
 
 
 def categories_with_products() -> QuerySet[Category]:
@@ -83,19 +105,14 @@ def cart_items_for(user: AbstractBaseUser) -> QuerySet[CartItem]:
 class CartSummary:
     line_count: int
     unit_count: int
-    total: Decimal
 
 
 def cart_summary(user: AbstractBaseUser) -> CartSummary:
-    totals = CartItem.objects.filter(user=user).aggregate(
-        units=Sum("quantity"), total=Sum(F("quantity") * F("product__price"))
-    )
-    lines = CartItem.objects.filter(user=user).count()
-    return CartSummary(
-        line_count=lines,
-        unit_count=totals["units"] or 0,
-        total=(totals["total"] or Decimal("0")).quantize(Decimal("0.01")),
-    )
+    """What the cart badge on every page shows. One query, no join; summed here because a
+    cart has at most a few dozen lines and the ORM's aggregate() costs more CPU than that."""
+    quantities = CartItem.objects.filter(user=user).values_list("quantity", flat=True)
+    units = list(quantities)
+    return CartSummary(line_count=len(units), unit_count=sum(units))
 
 
 def orders_for(user: AbstractBaseUser) -> QuerySet[Order]:

@@ -22,7 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from shop import selectors, services
+from shop import fragments, selectors, services
 from shop.exceptions import (
     IdempotencyKeyReused,
     InsufficientStock,
@@ -43,6 +43,7 @@ from shop.forms import (
 from shop.models import ApiToken, CartItem, Order, Product
 from shop.paginators import KnownCountPaginator
 from shop.tables import OrderTable, ProductTable
+from shop.templatetags.shop_tags import cart_badge_html
 
 PER_PAGE = 25
 
@@ -82,24 +83,40 @@ def _order_or_404(request: HttpRequest, pk: int) -> Order:
 @require_GET
 @vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
-    categories = list(selectors.categories_with_products().values_list("slug", "name"))
+    categories = selectors.category_choices()
     form = CatalogueFilterForm(request.GET, categories=categories)
     form.is_valid()  # an unknown category or an over-long query drops just that filter
     filters = form.cleaned_data
-    products = selectors.product_search(
-        q=filters.get("q") or "",
-        category_slug=filters.get("category") or "",
-        in_stock=bool(filters.get("in_stock")),
-    )
-    table = ProductTable(products)
+    search = {
+        "q": filters.get("q") or "",
+        "category_slug": filters.get("category") or "",
+        "in_stock": bool(filters.get("in_stock")),
+    }
+    table = ProductTable(selectors.product_search(**search))
     paginate = {
         "per_page": PER_PAGE,
         "paginator_class": KnownCountPaginator,
-        "count": selectors.product_count(products),  # cached: may lag by up to 30 s
+        "count": selectors.product_count(**search),  # cached: may lag by up to 30 s
     }
     RequestConfig(request, paginate=paginate).configure(table)
-    template = "shop/catalogue.html#results" if _wants_partial(request) else "shop/catalogue.html"
-    return render(request, template, {"form": form, "table": table})
+    # The rows are read live on every request; the rendered page is reused only while
+    # everything it shows is unchanged (shop/fragments.py).
+    partial = _wants_partial(request)
+    key = fragments.fingerprint(
+        request.get_full_path(),
+        partial,
+        table.paginator.count,
+        categories,
+        fragments.page_rows(table.page.object_list.data),
+    )
+    template = "shop/catalogue.html#results" if partial else "shop/catalogue.html"
+
+    def render_page(extra_context: dict[str, object]) -> HttpResponse:
+        return render(request, template, {"form": form, "table": table, **extra_context})
+
+    return fragments.cached_page(
+        request, key, render_page, badge=lambda: cart_badge_html(request.user)
+    )
 
 
 @login_required

@@ -2,6 +2,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from shop import selectors
 from shop.tables import money
@@ -9,16 +11,28 @@ from shop.tables import money
 register = template.Library()
 
 
-@register.inclusion_tag("shop/_cart_badge.html", takes_context=True)
-def cart_badge(context: template.Context, oob: bool = False) -> dict[str, Any]:
-    request = context.get("request")
-    user = getattr(request, "user", None)
+def cart_badge_html(user: Any, oob: bool = False) -> SafeString:
+    """The cart badge in the header: units in the cart, with the line count for scripts."""
     summary = selectors.cart_summary(user) if user is not None and user.is_authenticated else None
-    return {
-        "units": summary.unit_count if summary else 0,
-        "lines": summary.line_count if summary else 0,
-        "oob": oob,
-    }
+    units = summary.unit_count if summary else 0
+    return format_html(
+        '<span id="cart-badge" class="cart-badge{}" data-units="{}" data-lines="{}"{}>{}</span>',
+        "" if units else " is-empty",
+        units,
+        summary.line_count if summary else 0,
+        mark_safe(' hx-swap-oob="true"') if oob else "",
+        units,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def cart_badge(context: template.Context, oob: bool = False) -> SafeString:
+    # A page rendered for the shared page cache gets a placeholder, filled per request.
+    holes = context.get("page_holes")
+    if holes is not None:
+        return mark_safe(holes.cart_badge)
+    request = context.get("request")
+    return cart_badge_html(getattr(request, "user", None), oob=oob)
 
 
 @register.filter

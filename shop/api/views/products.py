@@ -18,7 +18,7 @@ def product_list(request: HttpRequest) -> JsonResponse:
         ordering=filters.ordering,
     )
     # The total is cached per filter and may lag by up to 30 s (selectors.product_count).
-    count = product_count(products)
+    count = product_count(q=filters.q, category_slug=filters.category, in_stock=filters.in_stock)
     return JsonResponse(paginate(request, products, serialize_product, count=count))
 
 
