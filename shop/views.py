@@ -83,7 +83,23 @@ def _order_or_404(request: HttpRequest, pk: int) -> Order:
 @require_GET
 @vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
+    # The page is cached under a fingerprint of everything it shows, its rows read live on
+    # every request (shop/fragments.py). A URL seen before skips the form, the table and the
+    # ORM: its rows query is stored SQL, and a page seen before is filled in, not rendered.
+    partial = _wants_partial(request)
+    page_id = (request.get_full_path(), partial)
     categories = selectors.category_choices()
+
+    def badge() -> str:
+        return cart_badge_html(request.user)
+
+    known = fragments.known_rows_query(page_id)
+    if known is not None and selectors.product_count(**known.filters) == known.total:
+        key = fragments.fingerprint(page_id, known.total, categories, known.rows())
+        response = fragments.cached_response(request, key, badge)
+        if response is not None:
+            return response
+
     form = CatalogueFilterForm(request.GET, categories=categories)
     form.is_valid()  # an unknown category or an over-long query drops just that filter
     filters = form.cleaned_data
@@ -92,31 +108,19 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "category_slug": filters.get("category") or "",
         "in_stock": bool(filters.get("in_stock")),
     }
+    total = selectors.product_count(**search)  # cached: may lag by up to 30 s
     table = ProductTable(selectors.product_search(**search))
-    paginate = {
-        "per_page": PER_PAGE,
-        "paginator_class": KnownCountPaginator,
-        "count": selectors.product_count(**search),  # cached: may lag by up to 30 s
-    }
+    paginate = {"per_page": PER_PAGE, "paginator_class": KnownCountPaginator, "count": total}
     RequestConfig(request, paginate=paginate).configure(table)
-    # The rows are read live on every request; the rendered page is reused only while
-    # everything it shows is unchanged (shop/fragments.py).
-    partial = _wants_partial(request)
-    key = fragments.fingerprint(
-        request.get_full_path(),
-        partial,
-        table.paginator.count,
-        categories,
-        fragments.page_rows(table.page.object_list.data),
-    )
+    rows_query = fragments.rows_query(table.page.object_list.data, search, total)
+    fragments.remember_rows_query(page_id, rows_query)
+    key = fragments.fingerprint(page_id, total, categories, rows_query.rows())
     template = "shop/catalogue.html#results" if partial else "shop/catalogue.html"
 
     def render_page(extra_context: dict[str, object]) -> HttpResponse:
         return render(request, template, {"form": form, "table": table, **extra_context})
 
-    return fragments.cached_page(
-        request, key, render_page, badge=lambda: cart_badge_html(request.user)
-    )
+    return fragments.cached_page(request, key, render_page, badge)
 
 
 @login_required

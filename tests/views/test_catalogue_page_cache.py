@@ -5,6 +5,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shop import services
@@ -16,7 +18,12 @@ URL = reverse("shop:catalogue")
 
 
 def cached_pages() -> int:
-    return len(caches["pages"]._cache)  # LocMemCache's own dict: how many pages are stored
+    # LocMemCache's own dict: how many rendered pages it holds (besides the rows queries).
+    return sum(":shop:page:" in key for key in caches["pages"]._cache)
+
+
+def product_ids_on(response: Any) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<tr data-product-id="(\d+)"', response.content.decode())]
 
 
 def form_tokens(html: str) -> set[str]:
@@ -118,6 +125,47 @@ def test_a_page_with_a_message_is_neither_cached_nor_shown_to_others(
 
     assert "Added 1" not in others
     assert "Added 1" not in buyer_client.get(URL).content.decode()  # shown once
+
+
+def test_a_url_seen_before_runs_its_stored_rows_query_without_the_orm_or_a_render(
+    buyer_client: ShopClient, make_product: Callable[..., Product]
+) -> None:
+    make_product(name="Rye flour", stock=50)
+    buyer_client.get(URL, {"sort": "-price"})
+
+    with CaptureQueriesContext(connection) as context:
+        response = buyer_client.get(URL, {"sort": "-price"})
+
+    assert response.context is None and "Rye flour" in response.content.decode()
+    product_reads = [q["sql"] for q in context.captured_queries if "shop_product" in q["sql"]]
+    assert len(product_reads) == 1  # the stored rows query: no count, no second read
+
+
+def test_a_new_total_is_shown_even_when_the_rows_on_the_page_stay_the_same(
+    buyer_client: ShopClient, make_product: Callable[..., Product], settings: Any
+) -> None:
+    """The stored rows query was compiled for one total: another total compiles it again."""
+    settings.SHOP_PRODUCT_COUNT_CACHE_SECONDS = 0  # exact totals, so the new product counts
+    for i in range(26):
+        make_product(name=f"Flour {i:02}")
+    assert "26 products" in buyer_client.get(URL).content.decode()
+
+    make_product(name="Zest")  # sorts after the first page: its rows do not change
+
+    assert "27 products" in buyer_client.get(URL).content.decode()
+
+
+def test_a_page_number_past_the_end_follows_the_total(
+    buyer_client: ShopClient, make_product: Callable[..., Product], settings: Any
+) -> None:
+    """Page 3 of 2 pages is the last page; once there are 3 pages it is page 3 itself."""
+    settings.SHOP_PRODUCT_COUNT_CACHE_SECONDS = 0
+    products = [make_product(name=f"Flour {i:02}") for i in range(26)]
+    assert product_ids_on(buyer_client.get(URL, {"page": 3})) == [products[25].pk]
+
+    more = [make_product(name=f"Flour {i:02}") for i in range(26, 51)]
+
+    assert product_ids_on(buyer_client.get(URL, {"page": 3})) == [more[-1].pk]
 
 
 def test_zero_seconds_turns_the_cache_off(
