@@ -118,9 +118,9 @@ def order_place(
 
     Raises InvalidOrder, InsufficientStock (listing every short line) or IdempotencyKeyReused.
     The SQL round trips do not grow with the number of lines: one read of the products, then
-    one transaction with (the cart delete and) the write of order_write_taking_stock: on
-    PostgreSQL a single statement inserting the order, lines and ledger rows and last taking
-    the stock under row locks; on SQLite the same as separate ORM inserts and one update.
+    one transaction with (the cart delete and) order_write_taking_stock: on PostgreSQL one
+    statement inserting the order, lines and ledger rows, and last the conditional stock update
+    that takes the row locks; on SQLite separate ORM inserts, then the same update.
     """
     started = time.perf_counter()
     merged = normalise_lines(lines)

@@ -300,14 +300,16 @@ def test_round_trips_do_not_grow_with_the_number_of_lines(buyer, make_product):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_on_postgresql_an_order_is_a_read_and_one_statement_in_its_transaction(
+def test_on_postgresql_an_order_is_a_read_and_two_statements_in_its_transaction(
     postgres_only, buyer, make_product
 ):
-    """The product read, then BEGIN, one statement writing everything, COMMIT."""
+    """The product read, then BEGIN, the inserts in one statement, the stock update, COMMIT."""
     products = [make_product(stock=100) for _ in range(3)]
 
     with CaptureQueriesContext(connection) as queries:
         services.order_place(user=buyer, lines=[(p.pk, 1) for p in products])
 
     statements = [q["sql"].split(None, 1)[0].upper() for q in queries]
-    assert statements == ["SELECT", "BEGIN", "WITH", "COMMIT"]
+    assert statements == ["SELECT", "BEGIN", "WITH", "WITH", "COMMIT"]
+    assert "INSERT INTO shop_order " in queries[2]["sql"]
+    assert "FOR NO KEY UPDATE" in queries[3]["sql"]
