@@ -217,13 +217,10 @@ def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
 
 # --- the database ceiling --------------------------------------------------------------------
 
-# Django's SQL for the product read of order_place (values_list, default ordering by name).
+# Copied from shop.services.orders._PRODUCT_READ_SQL, the product read of order_place.
 PRODUCT_READ = (
-    'SELECT "shop_product"."id" AS "pk", "shop_product"."sku" AS "sku", '
-    '"shop_product"."name" AS "name", "shop_product"."unit" AS "unit", '
-    '"shop_product"."price" AS "price", "shop_product"."currency" AS "currency", '
-    '"shop_product"."stock" AS "stock", "shop_product"."is_active" AS "is_active" '
-    'FROM "shop_product" WHERE "shop_product"."id" IN %s ORDER BY 3 ASC'
+    "SELECT id, sku, name, unit, price, currency, stock, is_active FROM shop_product "
+    "WHERE id = ANY(%s)"
 )
 # Copied from shop.services.stock._ORDER_INSERT_SQL (order_write_taking_stock on PostgreSQL):
 # the order, its lines and its ledger rows in one statement.
@@ -284,14 +281,15 @@ SHORT_READ = (
 def place_order_sql(cursor: Any, connection: Any, user_id: int, product_ids: list[int]) -> bool:
     """The statements shop.services.orders.order_place sends, in its order; True if placed.
 
-    The product read in autocommit; then BEGIN (psycopg2 sends it before the first statement
+    The product read in autocommit (the service passes the ids in request order, here
+    sorted); then BEGIN (psycopg2 sends it before the first statement
     of a transaction, as under Django's atomic), the inserts of order, lines and ledger rows
     in one statement, the conditional stock update, and COMMIT (or, when a line was short, the
     read of the short lines and ROLLBACK).
     """
     ids = sorted(set(product_ids))
     connection.autocommit = True  # the service reads outside its transaction
-    cursor.execute(PRODUCT_READ, (tuple(ids),))
+    cursor.execute(PRODUCT_READ, (ids,))
     products = {row[0]: row for row in cursor.fetchall()}
     connection.autocommit = False
     prices = [products[pid][4] for pid in ids]

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from shop.exceptions import (
@@ -100,6 +100,32 @@ def _replay(order: Order, fingerprint: str) -> PlacedOrder:
     return PlacedOrder(order=order, replayed=True)
 
 
+# (id, sku, name, unit, price, currency, stock, is_active)
+ProductRow = tuple[int, str, str, str, Decimal, str, int, bool]
+
+# Copied into bench/__main__.py (PRODUCT_READ): keep the two the same.
+_PRODUCT_READ_SQL = (
+    "SELECT id, sku, name, unit, price, currency, stock, is_active FROM shop_product "
+    "WHERE id = ANY(%s)"
+)
+
+
+def _products_for(product_ids: Iterable[int]) -> dict[int, ProductRow]:
+    if connection.vendor == "postgresql":
+        # Hand-written, not the ORM: this read is on every order, and compiling the ORM query
+        # cost ~0.6 ms of CPU against ~0.1 ms for this (one line, prof_orders).
+        with connection.cursor() as cursor:
+            cursor.execute(_PRODUCT_READ_SQL, [list(product_ids)])
+            return {row[0]: row for row in cursor.fetchall()}
+    # SQLite returns decimals as floats from raw SQL; the ORM converts them.
+    return {
+        row[0]: row
+        for row in Product.objects.filter(pk__in=product_ids).values_list(
+            "pk", "sku", "name", "unit", "price", "currency", "stock", "is_active"
+        )
+    }
+
+
 def _validate_idempotency_key(key: str) -> None:
     if not 1 <= len(key) <= 255 or not all(32 <= ord(ch) < 127 for ch in key):
         raise InvalidOrder(
@@ -131,14 +157,7 @@ def order_place(
         if existing is not None:
             return _replay(existing, fingerprint)
 
-    # Plain tuples, not model instances: this read is on every order, and building models
-    # costs more CPU than the query. (id, sku, name, unit, price, currency, stock, is_active)
-    products = {
-        row[0]: row
-        for row in Product.objects.filter(pk__in=merged).values_list(
-            "pk", "sku", "name", "unit", "price", "currency", "stock", "is_active"
-        )
-    }
+    products = _products_for(merged)
     unknown = [pid for pid in merged if pid not in products or not products[pid][7]]
     if unknown:
         raise InvalidOrder(
