@@ -1,7 +1,8 @@
 """A crash in the middle of placing an order, through the browser checkout and the API.
 
-The failure is injected after the first writes (order and lines inserted, ledger insert fails),
-so a missing rollback would leave an order behind. Real transactions (transaction=True), as in
+The failure is injected after the order's rows are written (order, lines, ledger rows and the
+stock change: on PostgreSQL one statement, on SQLite several), inside its transaction, so a
+missing rollback would leave an order behind. Real transactions (transaction=True), as in
 production: the order's atomic block is a real COMMIT/ROLLBACK, not a savepoint in a test
 transaction.
 """
@@ -26,22 +27,19 @@ KEY = "0b1f7f5e-3c0a-4a63-9a55-6c1c2f9e7d11"
 
 @contextmanager
 def crash_after_first_write(error: Exception) -> Iterator[mock.MagicMock]:
-    real_create = Order.objects.create
-    calls: dict[str, int] = {"orders": 0}
+    written: dict[str, int] = {"orders": 0}
 
-    def counting_create(**fields: Any) -> Order:
-        calls["orders"] += 1
-        return real_create(**fields)
+    def crash(requested: Any, taken: Any) -> None:
+        # Runs inside the order's transaction, right after its write: the rows are there.
+        written["orders"] = Order.objects.count()
+        raise error
 
-    with (
-        mock.patch.object(services.orders.Order.objects, "create", side_effect=counting_create),
-        mock.patch.object(
-            services.orders.StockMovement.objects, "bulk_create", side_effect=error
-        ) as failing,
-    ):
+    with mock.patch.object(
+        services.orders, "require_every_line_taken", side_effect=crash
+    ) as failing:
         yield failing
     # The crash really happened after the order row was written.
-    assert calls["orders"] == 1
+    assert written["orders"] == 1
 
 
 @pytest.fixture

@@ -82,19 +82,47 @@ def test_a_line_found_short_under_the_lock_rolls_everything_back(buyer, make_pro
     """Stock read before the transaction said enough; the locked update finds less."""
     flour = make_product(stock=5)
     sugar = make_product(stock=5)
-    real_apply = services.orders.apply_stock_changes
+    real_write = services.orders.order_write_taking_stock
 
-    def someone_else_bought_first(changes):
+    def someone_else_bought_first(**kwargs):
         Product.objects.filter(pk=sugar.pk).update(stock=1)
-        return real_apply(changes)
+        return real_write(**kwargs)
 
-    with mock.patch.object(services.orders, "apply_stock_changes", someone_else_bought_first):
+    with mock.patch.object(services.orders, "order_write_taking_stock", someone_else_bought_first):
         with pytest.raises(InsufficientStock) as caught:
             services.order_place(user=buyer, lines=[(flour.pk, 2), (sugar.pk, 3)])
 
     assert caught.value.short_lines == [ShortLine(product_id=sugar.pk, requested=3, available=1)]
     assert stock_of(flour) == 5
     assert Order.objects.count() == 0
+    assert OrderLine.objects.count() == 0
+    assert StockMovement.objects.filter(reason=StockMovement.Reason.ORDER).count() == 0
+
+
+def test_every_line_found_short_under_the_lock_is_reported(buyer, make_product):
+    plenty = make_product(stock=50)
+    flour = make_product(stock=5)
+    sugar = make_product(stock=5)
+    real_write = services.orders.order_write_taking_stock
+
+    def others_bought_first(**kwargs):
+        Product.objects.filter(pk=flour.pk).update(stock=0)
+        Product.objects.filter(pk=sugar.pk).update(stock=2)
+        return real_write(**kwargs)
+
+    with mock.patch.object(services.orders, "order_write_taking_stock", others_bought_first):
+        with pytest.raises(InsufficientStock) as caught:
+            services.order_place(
+                user=buyer, lines=[(sugar.pk, 3), (plenty.pk, 10), (flour.pk, 1)]
+            )
+
+    assert caught.value.short_lines == [
+        ShortLine(product_id=flour.pk, requested=1, available=0),
+        ShortLine(product_id=sugar.pk, requested=3, available=2),
+    ]
+    assert stock_of(plenty) == 50
+    assert Order.objects.count() == 0
+    assert OrderLine.objects.count() == 0
     assert StockMovement.objects.filter(reason=StockMovement.Reason.ORDER).count() == 0
 
 
@@ -102,30 +130,65 @@ def test_a_failure_after_the_first_write_rolls_everything_back(buyer, make_produ
     flour = make_product(stock=10)
     services.cart_add(user=buyer, product_id=flour.pk, quantity=2)
 
+    def crash_after_the_rows_are_written(requested, taken):
+        # Inside the order's transaction: the order, its line and the stock change are there.
+        assert OrderLine.objects.filter(product=flour, order__user=buyer).count() == 1
+        assert stock_of(flour) == 8
+        raise RuntimeError("crash")
+
     with mock.patch.object(
-        services.orders.StockMovement.objects, "bulk_create", side_effect=RuntimeError("crash")
+        services.orders, "require_every_line_taken", side_effect=crash_after_the_rows_are_written
+    ) as crashed:
+        with pytest.raises(RuntimeError):
+            services.order_place_from_cart(user=buyer)
+
+    assert crashed.called
+    assert Order.objects.count() == 0
+    assert OrderLine.objects.count() == 0
+    assert StockMovement.objects.filter(reason=StockMovement.Reason.ORDER).count() == 0
+    assert stock_of(flour) == 10
+    assert list(CartItem.objects.filter(user=buyer).values_list("quantity", flat=True)) == [2]
+
+
+def test_a_failure_in_the_stock_write_rolls_everything_back(buyer, make_product):
+    flour = make_product(stock=10)
+    services.cart_add(user=buyer, product_id=flour.pk, quantity=2)
+
+    with mock.patch.object(
+        services.orders, "order_write_taking_stock", side_effect=RuntimeError("crash")
     ):
         with pytest.raises(RuntimeError):
             services.order_place_from_cart(user=buyer)
 
     assert Order.objects.count() == 0
-    assert OrderLine.objects.count() == 0
+    assert StockMovement.objects.filter(reason=StockMovement.Reason.ORDER).count() == 0
     assert stock_of(flour) == 10
+    # The cart delete ran before the failing write and was rolled back with it.
     assert list(CartItem.objects.filter(user=buyer).values_list("quantity", flat=True)) == [2]
 
 
-def test_a_failure_in_the_stock_update_rolls_everything_back(buyer, make_product):
-    flour = make_product(stock=10)
+def test_the_placed_order_and_lines_are_the_saved_rows(buyer, make_product):
+    """The returned instances are built in Python, not read back: they must match the rows."""
+    flour = make_product(stock=10, price="21.40", name="Strong white flour")
+    yeast = make_product(stock=5, price="3.90", name="Fresh yeast")
 
-    with mock.patch.object(
-        services.orders, "apply_stock_changes", side_effect=RuntimeError("crash")
-    ):
-        with pytest.raises(RuntimeError):
-            services.order_place(user=buyer, lines=[(flour.pk, 2)])
+    placed = services.order_place(
+        user=buyer, lines=[(yeast.pk, 2), (flour.pk, 3)], idempotency_key="fresh-1"
+    )
 
-    assert Order.objects.count() == 0
-    assert StockMovement.objects.filter(reason=StockMovement.Reason.ORDER).count() == 0
-    assert stock_of(flour) == 10
+    saved = Order.objects.get(pk=placed.order.pk)
+    for field in ("user_id", "status", "currency", "total", "line_count", "created_at",
+                  "cancelled_at", "idempotency_key", "request_fingerprint"):
+        assert getattr(placed.order, field) == getattr(saved, field), field
+    assert not placed.order._state.adding
+    fields = ("pk", "order_id", "product_id", "sku", "name", "unit", "unit_price", "quantity",
+              "line_total")
+    assert [[getattr(line, f) for f in fields] for line in placed.lines] == [
+        [getattr(line, f) for f in fields] for line in saved.lines.order_by("product_id")
+    ]
+    assert set(StockMovement.objects.filter(order=saved).values_list("user_id", flat=True)) == {
+        buyer.pk
+    }
 
 
 def test_placing_from_the_cart_empties_it(buyer, make_product):
@@ -233,3 +296,20 @@ def test_round_trips_do_not_grow_with_the_number_of_lines(buyer, make_product):
 
     assert len(single) == len(many)
     assert len(many) <= 8
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_an_order_is_a_read_and_two_statements_in_its_transaction(
+    postgres_only, buyer, make_product
+):
+    """The product read, then BEGIN, the inserts in one statement, the stock update, COMMIT."""
+    products = [make_product(stock=100) for _ in range(3)]
+
+    with CaptureQueriesContext(connection) as queries:
+        services.order_place(user=buyer, lines=[(p.pk, 1) for p in products])
+
+    statements = [q["sql"].split(None, 1)[0].upper() for q in queries]
+    assert statements == ["SELECT", "BEGIN", "WITH", "WITH", "COMMIT"]
+    assert "INSERT INTO shop_order " in queries[2]["sql"]
+    assert "FOR NO KEY UPDATE" in queries[3]["sql"]
