@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import caches
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shop.models import ApiToken, CartItem, Category, Order, Product
@@ -108,11 +109,18 @@ class CartSummary:
 
 
 def cart_summary(user: AbstractBaseUser) -> CartSummary:
-    """What the cart badge on every page shows. One query, no join; summed here because a
-    cart has at most a few dozen lines and the ORM's aggregate() costs more CPU than that."""
-    quantities = CartItem.objects.filter(user=user).values_list("quantity", flat=True)
-    units = list(quantities)
-    return CartSummary(line_count=len(units), unit_count=sum(units))
+    """What the cart badge on every page shows. Hand-written SQL: it runs on every page, and
+    compiling the ORM query cost more CPU than the query (about 0.6 ms on the bench machine)."""
+    quote = connection.ops.quote_name
+    meta = CartItem._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), COALESCE(SUM({quote(meta.get_field('quantity').column)}), 0) "
+            f"FROM {quote(meta.db_table)} WHERE {quote(meta.get_field('user').column)} = %s",
+            [user.pk],
+        )
+        lines, units = cursor.fetchone()
+    return CartSummary(line_count=lines, unit_count=units)
 
 
 def orders_for(user: AbstractBaseUser) -> QuerySet[Order]:
