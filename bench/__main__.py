@@ -160,7 +160,7 @@ def prepare_fixture() -> Fixture:
     pool = random.Random(2026).sample(candidates, min(RANDOM_POOL, len(candidates)))
     session = SessionStore()
     session[SESSION_KEY] = str(users[0].pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "shop.auth_backends.ModelBackend"
     session[HASH_SESSION_KEY] = users[0].get_session_auth_hash()
     session.create()
     fixture = Fixture(

@@ -168,9 +168,10 @@ CACHES = {
 }
 
 # --- Accounts (django-allauth, email login) --------------------------------------------------
+# Django's and allauth's backends with a cheaper per-request user read (shop/auth_backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "shop.auth_backends.ModelBackend",
+    "shop.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

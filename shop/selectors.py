@@ -2,7 +2,6 @@
 
 import hashlib
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser

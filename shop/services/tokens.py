@@ -7,20 +7,17 @@ not brute-forceable and keeps each API request cheap.
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Field, Model
-from django.db.models.expressions import Col
 from django.utils import timezone
 
 from shop.exceptions import InvalidQuantity, TokenNotFound
 from shop.models import ApiToken
+from shop.rawsql import ModelColumns, select_columns
 
 TOKEN_PREFIX = "shop_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -58,44 +55,16 @@ def token_create(
     return IssuedToken(token=token, secret=raw)
 
 
-@dataclass(frozen=True)
-class _ModelColumns:
-    model: type[Model]
-    names: list[str]  # attnames, in the order of the SELECT
-    # (index, column, converters) for the columns whose raw values the backend converts, as the
-    # ORM's compiler would (SQLite: datetimes, booleans; PostgreSQL: none of these columns).
-    converted: list[tuple[int, Col, list[Callable[..., Any]]]]
-
-    def build(self, values: Sequence[Any]) -> Model:
-        row = list(values)
-        for index, col, converters in self.converted:
-            for convert in converters:
-                row[index] = convert(row[index], col, connection)
-        return self.model.from_db(connection.alias, self.names, row)
+_lookups: dict[str, tuple[str, ModelColumns, ModelColumns]] = {}
 
 
-def _columns(model: type[Model], alias: str) -> tuple[str, _ModelColumns]:
-    fields: list[Field] = list(model._meta.concrete_fields)
-    sql = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
-    converted = []
-    for index, field in enumerate(fields):
-        col = field.get_col(alias)
-        converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
-        if converters:
-            converted.append((index, col, converters))
-    return sql, _ModelColumns(model, [f.attname for f in fields], converted)
-
-
-_lookups: dict[str, tuple[str, _ModelColumns, _ModelColumns]] = {}
-
-
-def _token_lookup() -> tuple[str, _ModelColumns, _ModelColumns]:
+def _token_lookup() -> tuple[str, ModelColumns, ModelColumns]:
     """The token-and-user query and how to build its row into models, made once per database."""
     key = connection.alias
     if key not in _lookups:
         user_model = get_user_model()
-        token_sql, token_columns = _columns(ApiToken, "t")
-        user_sql, user_columns = _columns(user_model, "u")
+        token_sql, token_columns = select_columns(ApiToken, "t")
+        user_sql, user_columns = select_columns(user_model, "u")
         quote = connection.ops.quote_name
         sql = (
             f"SELECT {token_sql}, {user_sql} FROM {quote(ApiToken._meta.db_table)} t "
