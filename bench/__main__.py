@@ -216,6 +216,7 @@ def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
 
 
 # --- the database ceiling --------------------------------------------------------------------
+# The copies of the service's SQL below are checked against it by tests/test_bench_sql.py.
 
 # Copied from shop.services.orders._PRODUCT_READ_SQL, the product read of order_place.
 PRODUCT_READ = (

@@ -103,7 +103,7 @@ def _replay(order: Order, fingerprint: str) -> PlacedOrder:
 # (id, sku, name, unit, price, currency, stock, is_active)
 ProductRow = tuple[int, str, str, str, Decimal, str, int, bool]
 
-# Copied into bench/__main__.py (PRODUCT_READ): keep the two the same.
+# Copied into bench/__main__.py (PRODUCT_READ); tests/test_bench_sql.py checks they match.
 _PRODUCT_READ_SQL = (
     "SELECT id, sku, name, unit, price, currency, stock, is_active FROM shop_product "
     "WHERE id = ANY(%s)"

@@ -109,7 +109,7 @@ def movements_for(
 # 240 transactions/s, ~0.8 ms more database CPU each. A row found updated by the lock holder is
 # re-checked (EvalPlanQual), and the re-check sets up the whole statement again, inserts
 # included, once per waiter and lock handover.
-# Copied into bench/__main__.py (ORDER_INSERT): keep the two the same.
+# Copied into bench/__main__.py (ORDER_INSERT); tests/test_bench_sql.py checks they match.
 _ORDER_INSERT_SQL = """
     WITH new_order AS (
         INSERT INTO shop_order (user_id, status, currency, total, line_count, created_at,
