@@ -42,15 +42,15 @@ def user_by_pk(user_id: Any) -> AbstractBaseUser | None:
     return columns.build(row) if row is not None else None  # type: ignore[return-value]
 
 
-class ModelBackend(django_backends.ModelBackend):
+class _HandWrittenUserRead:
     def get_user(self, user_id: Any) -> AbstractBaseUser | None:
         user = user_by_pk(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        return user if user is not None and self.user_can_authenticate(user) else None  # type: ignore[attr-defined]
 
 
-class AuthenticationBackend(allauth_backends.AuthenticationBackend):
+class ModelBackend(_HandWrittenUserRead, django_backends.ModelBackend):
+    pass
+
+
+class AuthenticationBackend(_HandWrittenUserRead, allauth_backends.AuthenticationBackend):
     """allauth's email login; allauth recognises it by isinstance, so it stays preferred."""
-
-    def get_user(self, user_id: Any) -> AbstractBaseUser | None:
-        user = user_by_pk(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
