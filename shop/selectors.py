@@ -1,7 +1,9 @@
 """Reads, scoped to the user where they concern a user's things."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,6 +22,8 @@ PRODUCT_ORDERINGS = {
     "-stock": ("-stock", "-id"),
 }
 MAX_SEARCH_LENGTH = 100
+
+T = TypeVar("T")
 
 
 def _normalise_query(q: str) -> str:
@@ -59,18 +63,16 @@ def product_count(*, q: str = "", category_slug: str = "", in_stock: bool = Fals
     whose compilation cost a third of a millisecond a page), so the sort orders share one.
     """
     q = _normalise_query(q)
-    ttl = settings.SHOP_PRODUCT_COUNT_CACHE_SECONDS
     key = "shop:product-count:" + hashlib.sha256(
         repr((q, category_slug, bool(in_stock))).encode()
     ).hexdigest()
-    count_cache = caches["product_counts"]
-    count = count_cache.get(key) if ttl > 0 else None
-    if count is None:
-        products = product_search(q=q, category_slug=category_slug, in_stock=in_stock)
-        count = products.order_by().select_related(None).count()
-        if ttl > 0:
-            count_cache.set(key, count, ttl)
-    return count
+    return _kept_per_process(
+        key,
+        lambda: product_search(q=q, category_slug=category_slug, in_stock=in_stock)
+        .order_by()
+        .select_related(None)
+        .count(),
+    )
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -79,15 +81,24 @@ def category_choices() -> list[tuple[str, str]]:
     Cached per process for SHOP_PRODUCT_COUNT_CACHE_SECONDS, like the product totals: a new
     category can take that long to appear in the filter, and the catalogue saves a query.
     """
+    return _kept_per_process(
+        "shop:category-choices",
+        lambda: list(categories_with_products().values_list("slug", "name")),
+    )
+
+
+def _kept_per_process(key: str, compute: Callable[[], T]) -> T:
+    """compute(), kept in this process's `product_counts` cache for
+    SHOP_PRODUCT_COUNT_CACHE_SECONDS (0: computed every time)."""
     ttl = settings.SHOP_PRODUCT_COUNT_CACHE_SECONDS
     if ttl <= 0:
-        return list(categories_with_products().values_list("slug", "name"))
+        return compute()
     cache = caches["product_counts"]
-    choices = cache.get("shop:category-choices")
-    if choices is None:
-        choices = list(categories_with_products().values_list("slug", "name"))
-        cache.set("shop:category-choices", choices, ttl)
-    return choices
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, ttl)
+    return value
 
 
 def categories_with_products() -> QuerySet[Category]:
