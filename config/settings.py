@@ -168,10 +168,10 @@ CACHES = {
 }
 
 # --- Accounts (django-allauth, email login) --------------------------------------------------
-# Django's and allauth's backends with a cheaper per-request user read (shop/auth_backends.py).
+# Django's and allauth's own backends (admin login by username, buyers by email).
 AUTHENTICATION_BACKENDS = [
-    "shop.auth_backends.ModelBackend",
-    "shop.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -243,8 +243,11 @@ STORAGES = {
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
-# Database sessions whose per-request read is one hand-written query (shop/sessions.py).
-SESSION_ENGINE = "shop.sessions"
+# Django's database sessions: logout deletes the row, so a signed-out (or stolen) session cookie
+# is dead on every process at once. Not signed_cookies: those cannot be revoked server-side.
+# Not cached_db: the shared cache is itself the database (CACHES), so it would add a write
+# per session change and save no query.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool(
