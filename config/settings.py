@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything (CSRF, a form) would read it.
+    "shop.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -271,7 +273,22 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+
+# --- Request bodies ---------------------------------------------------------------------------
+# The one limit on a request body, file uploads included: a larger Content-Length, or a body of
+# unknown length (chunked), is refused with 413 before any of it is read
+# (shop.middleware.RequestBodyLimitMiddleware). Django's own two settings follow it: form fields
+# are capped at the same size, and an upload that passes always stays in memory.
+if "DATA_UPLOAD_MAX_MEMORY_SIZE" in os.environ:
+    raise ImproperlyConfigured(
+        "DATA_UPLOAD_MAX_MEMORY_SIZE is no longer read: set MAX_REQUEST_BODY_SIZE (bytes), "
+        "which limits every request body, uploads included."
+    )
+MAX_REQUEST_BODY_SIZE = env_int("MAX_REQUEST_BODY_SIZE", 256 * 1024)
+if MAX_REQUEST_BODY_SIZE < 1024:
+    raise ImproperlyConfigured(f"MAX_REQUEST_BODY_SIZE must be at least 1024 bytes, not {MAX_REQUEST_BODY_SIZE}")
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_SIZE
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_SIZE
 
 # --- Tables -----------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
