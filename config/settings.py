@@ -293,7 +293,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_SIZE
 # --- Tables -----------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
-# --- Logging: one line per event; JSON in production -----------------------------------------
+# --- Logging: one line per event; JSON in production; credentials redacted (shop/logging.py) --
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
@@ -308,6 +308,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # runserver's request lines: through the redacting formatters, not Django's own handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
