@@ -227,10 +227,11 @@ USE_TZ = True
 
 # --- Static files (whitenoise) ----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Manifest storage in production; tests and live servers use plain storage, which the
-# manifest storage would break (it needs collectstatic first).
+# manifest storage would break (it needs collectstatic first: system check shop.E001 and
+# /healthz say so when it was not run).
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
