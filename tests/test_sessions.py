@@ -137,3 +137,25 @@ def test_a_session_is_honoured_by_another_process_until_logout(postgres_only: No
     client.post(reverse("account_logout"))
 
     assert who_is_it_in_another_process(key) == "anonymous"
+
+
+@pytest.mark.django_db
+def test_a_session_from_before_the_switch_is_signed_out_once(buyer: Any) -> None:
+    # The release note in docs/OPERATIONS.md: such sessions name a backend that is gone.
+    from importlib import import_module
+
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+
+    old = import_module(settings.SESSION_ENGINE).SessionStore()
+    old[SESSION_KEY] = str(buyer.pk)
+    old[BACKEND_SESSION_KEY] = "shop.auth_backends.AuthenticationBackend"
+    old[HASH_SESSION_KEY] = buyer.get_session_auth_hash()
+    old.create()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
+
+    response = client.get(CATALOGUE)
+
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+    client.force_login(buyer)  # logging in again just works
+    assert client.get(CATALOGUE).status_code == 200
