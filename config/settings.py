@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything (CSRF, a form) would read it.
+    "shop.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -168,10 +170,10 @@ CACHES = {
 }
 
 # --- Accounts (django-allauth, email login) --------------------------------------------------
-# Django's and allauth's backends with a cheaper per-request user read (shop/auth_backends.py).
+# Django's and allauth's own backends (admin login by username, buyers by email).
 AUTHENTICATION_BACKENDS = [
-    "shop.auth_backends.ModelBackend",
-    "shop.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -225,10 +227,11 @@ USE_TZ = True
 
 # --- Static files (whitenoise) ----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Manifest storage in production; tests and live servers use plain storage, which the
-# manifest storage would break (it needs collectstatic first).
+# manifest storage would break (it needs collectstatic first: system check shop.E001 and
+# /healthz say so when it was not run).
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -243,8 +246,11 @@ STORAGES = {
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
-# Database sessions whose per-request read is one hand-written query (shop/sessions.py).
-SESSION_ENGINE = "shop.sessions"
+# Django's database sessions: logout deletes the row, so a signed-out (or stolen) session cookie
+# is dead on every process at once. Not signed_cookies: those cannot be revoked server-side.
+# Not cached_db: the shared cache is itself the database (CACHES), so it would add a write
+# per session change and save no query.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool(
@@ -268,12 +274,27 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+
+# --- Request bodies ---------------------------------------------------------------------------
+# The one limit on a request body, file uploads included: a larger Content-Length, or a body of
+# unknown length (chunked), is refused with 413 before any of it is read
+# (shop.middleware.RequestBodyLimitMiddleware). Django's own two settings follow it: form fields
+# are capped at the same size, and an upload that passes always stays in memory.
+if "DATA_UPLOAD_MAX_MEMORY_SIZE" in os.environ:
+    raise ImproperlyConfigured(
+        "DATA_UPLOAD_MAX_MEMORY_SIZE is no longer read: set MAX_REQUEST_BODY_SIZE (bytes), "
+        "which limits every request body, uploads included."
+    )
+MAX_REQUEST_BODY_SIZE = env_int("MAX_REQUEST_BODY_SIZE", 256 * 1024)
+if MAX_REQUEST_BODY_SIZE < 1024:
+    raise ImproperlyConfigured(f"MAX_REQUEST_BODY_SIZE must be at least 1024 bytes, not {MAX_REQUEST_BODY_SIZE}")
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_SIZE
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_SIZE
 
 # --- Tables -----------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
-# --- Logging: one line per event; JSON in production -----------------------------------------
+# --- Logging: one line per event; JSON in production; credentials redacted (shop/logging.py) --
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
@@ -288,6 +309,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # runserver's request lines: through the redacting formatters, not Django's own handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from shop import error_handlers, health
+from shop import docs, error_handlers, health
 from shop.api import errors as api_errors
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("docs/api/", docs.api_reference, name="api_reference"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("shop.api.urls")),

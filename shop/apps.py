@@ -19,4 +19,6 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop"
 
     def ready(self) -> None:
+        from shop import health  # noqa: F401  registers the static files check
+
         post_migrate.connect(_create_cache_table, sender=self)

@@ -1,3 +1,10 @@
+"""Is this process ready to serve? `/healthz` for load balancers, and the start-up check behind it."""
+
+from typing import Any
+
+from django.contrib.staticfiles.storage import ManifestFilesMixin
+from django.core import checks
+from django.core.files.storage import storages
 from django.db import connection
 from django.db.utils import Error as DatabaseError
 from django.http import HttpRequest, JsonResponse
@@ -5,11 +12,45 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+COLLECTSTATIC = "python manage.py collectstatic --no-input"
+
+
+def static_files_problem() -> str | None:
+    """Why pages cannot be rendered for want of collected static files, or None.
+
+    With the manifest storage (production), every `{% static %}` looks its file up in the
+    manifest that collectstatic writes; without it every page is a 500 ("Missing staticfiles
+    manifest entry") although the database is fine.
+    """
+    storage = storages["staticfiles"]
+    if not isinstance(storage, ManifestFilesMixin):
+        return None
+    if storage.manifest_storage.exists(storage.manifest_name):
+        return None
+    location = storage.manifest_storage.path(storage.manifest_name)
+    return (
+        f"Static files are not collected: {location} is missing, so every page would fail. "
+        f"Run `{COLLECTSTATIC}` (the Dockerfile does it at build time) before starting the shop."
+    )
+
+
+@checks.register()
+def check_static_files_collected(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    # Untagged, so `check`, `check --deploy`, `migrate`, `runserver` and the gunicorn start-up
+    # (gunicorn.conf.py) run it; not tagged "staticfiles", which would stop collectstatic itself.
+    problem = static_files_problem()
+    if problem is None:
+        return []
+    return [checks.Error(problem, hint=f"Run `{COLLECTSTATIC}`.", id="shop.E001")]
+
 
 @csrf_exempt  # GET only: an odd method gets 405, not a CSRF failure page
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    problem = static_files_problem()
+    if problem is not None:
+        return JsonResponse({"status": "not_ready", "error": problem}, status=503)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

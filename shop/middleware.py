@@ -1,13 +1,20 @@
-"""Turn "the database is unreachable" into a 503 instead of a 500, and recover without a restart."""
+"""Middleware for what the web tier must survive: oversized request bodies (413, refused before
+they are read) and an unreachable database (503 instead of 500, recovering without a restart)."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 
+from shop.api.errors import error_response
+
 logger = logging.getLogger("shop.faults")
+request_logger = logging.getLogger("shop.requests")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
@@ -78,3 +85,60 @@ class DatabaseUnavailableMiddleware:
 
 def is_database_unavailable(exception: BaseException | None) -> bool:
     return isinstance(exception, DATABASE_ERRORS)
+
+
+def request_too_large_response(request: HttpRequest) -> HttpResponse:
+    """A 413: the API's JSON envelope under /api/, the shop's page otherwise."""
+    if request.path.startswith(API_PREFIX):
+        return error_response(
+            413, "too_large", f"The request body is over the limit of {limit_text()}."
+        )
+    # Static page, rendered without the request: nothing about the request has been read.
+    return HttpResponse(render_to_string("413.html", {"limit": limit_text()}), status=413)
+
+
+def limit_text() -> str:
+    return str(filesizeformat(settings.MAX_REQUEST_BODY_SIZE)).replace("\xa0", " ")
+
+
+def body_too_large(meta: Mapping[str, Any], limit: int) -> bool:
+    """Whether a request's body must be refused unread: over `limit` bytes, or of unknown length.
+
+    Django reads at most Content-Length bytes, and nothing without it, so the header is what
+    counts. A body with Transfer-Encoding (chunked) has no length to check before reading it;
+    Django could not read it either (it would see an empty body), so it is refused too.
+    """
+    if meta.get("HTTP_TRANSFER_ENCODING"):
+        return True
+    try:
+        return int(meta.get("CONTENT_LENGTH") or 0) > limit
+    except ValueError:
+        return False  # a malformed length: Django reads nothing, as for no body at all
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body over MAX_REQUEST_BODY_SIZE before anything reads it.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE leaves file parts out and only trips while a form is
+    being parsed; FILE_UPLOAD_MAX_MEMORY_SIZE only chooses memory or disk. This is the one limit
+    for every body, uploads included. Place it first in MIDDLEWARE.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit: int = settings.MAX_REQUEST_BODY_SIZE
+        if body_too_large(request.META, limit):
+            request_logger.warning(
+                "request body too large",
+                extra={
+                    "event": "request_too_large",
+                    "path": request.path,
+                    "content_length": request.META.get("CONTENT_LENGTH") or None,
+                    "transfer_encoding": request.META.get("HTTP_TRANSFER_ENCODING") or None,
+                    "limit": limit,
+                },
+            )
+            return request_too_large_response(request)
+        return self.get_response(request)

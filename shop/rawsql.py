@@ -1,8 +1,8 @@
 """Model instances from hand-written SQL, for the few reads that run on every request.
 
 Compiling an ORM query costs more CPU than running it (0.5-2 ms on the bench machine), which
-matters only where a read runs on every request: API token authentication
-(shop/services/tokens.py) and the signed-in user (shop/auth_backends.py). There the SQL is
+matters only where a read runs on every API request: token authentication
+(shop/services/tokens.py), the one user of this module. There the SQL is
 written once per database from the models' own metadata, and rows are turned into instances
 the way the ORM's compiler does it, converters included.
 """

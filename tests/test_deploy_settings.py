@@ -9,6 +9,7 @@ import os
 import secrets
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,18 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Production refuses to start without collectstatic (check shop.E001): collect once, as the
+    # image build does, and let production_env() hand STATIC_ROOT to every subprocess here.
+    root = tmp_path_factory.mktemp("staticfiles")
+    result = run(["manage.py", "collectstatic", "--no-input", "-v0"], production_env(STATIC_ROOT=str(root)))
+    assert result.returncode == 0, result.stderr
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STATIC_ROOT", str(root))
+        yield
 
 
 def test_check_deploy_reports_nothing_with_production_variables() -> None:

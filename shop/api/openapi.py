@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 description of ../shared/API.md, served at /api/v1/openapi.json.
+"""The OpenAPI 3.1 description of the JSON API (docs/API.md), served at /api/v1/openapi.json.
 
 Written by hand next to the views it describes; tests/api/test_openapi.py validates it as
 OpenAPI 3.1 and runs schemathesis against the app so the two cannot drift apart silently.

@@ -1,4 +1,4 @@
-"""Explicit output shapes of ../shared/API.md. Never dump a model: name every field."""
+"""Explicit output shapes of the JSON API (docs/API.md). Never dump a model: name every field."""
 
 from datetime import UTC, datetime
 from decimal import Decimal

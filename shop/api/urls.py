@@ -1,4 +1,4 @@
-"""JSON API routes (../shared/API.md), mounted at /api/v1/."""
+"""JSON API routes (docs/API.md), mounted at /api/v1/."""
 
 from django.urls import path, re_path, register_converter
 
