@@ -66,3 +66,8 @@ def viewer_client(viewer: Any) -> ShopClient:
 @pytest.fixture
 def other_admin_client(other_admin: Any) -> ShopClient:
     return client_for(other_admin)
+
+
+@pytest.fixture
+def anon_client(db: None) -> ShopClient:
+    return ShopClient()
