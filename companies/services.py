@@ -117,6 +117,16 @@ def _admins_left_without(company_id: int, member: Membership) -> int:
     )
 
 
+def member_add(*, company: Company, user: Any, role: str) -> Membership:
+    """Puts a user with no company into `company` (staff tools and sample data; people join
+    through invitations)."""
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}")
+    if Membership.objects.filter(user=user).exists():
+        raise AlreadyMember(f"{user.email} already belongs to a company.")
+    return Membership.objects.create(user=user, company=company, role=role)
+
+
 def member_set_role(*, actor: Any, member_id: int, role: str) -> Membership:
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}")
