@@ -53,7 +53,13 @@ class CompanySignupForm(SignupForm):
     The user and the company are saved in one transaction: no user without a company.
     """
 
-    company_name = forms.CharField(label="Company name", max_length=200)
+    field_order = ["email", "password1", "password2", "company_name", "vat_number", "address_lines", "postcode", "country"]
+
+    company_name = forms.CharField(
+        label="Company name",
+        max_length=200,
+        help_text="Your business. You become its admin and can invite colleagues.",
+    )
     vat_number = forms.CharField(label="VAT number (optional)", max_length=20, required=False)
     address_lines = forms.CharField(
         label="Delivery address",
