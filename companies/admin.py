@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from companies.models import Address, Company, ContractPrice, Invitation, Membership
 
@@ -50,3 +51,8 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["company"]
     readonly_fields = ["key_hash", "created_at", "accepted_at", "accepted_by", "invited_by"]
     autocomplete_fields = ["company"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # An invitation's link exists only in the mail the members page sends; one made here
+        # would have no key to send.
+        return False

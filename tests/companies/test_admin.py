@@ -43,3 +43,7 @@ def test_the_company_page_shows_members_addresses_and_contract_prices_inline(
     assert "addresses-TOTAL_FORMS" in html
     assert "contract_prices-TOTAL_FORMS" in html
     assert "Bakery" in html
+
+
+def test_staff_cannot_add_an_invitation_without_a_link_to_send(staff_client: ShopClient) -> None:
+    assert staff_client.get(reverse("admin:companies_invitation_add")).status_code == 403
