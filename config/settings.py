@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tables2",
     "shop",
+    "companies",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Signing up opens a company (name, VAT number, delivery address) with the user as its admin.
+ACCOUNT_FORMS = {"signup": "companies.forms.CompanySignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True

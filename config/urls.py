@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("shop.api.urls")),
+    path("company/", include("companies.urls")),
     # Other API versions or typos: still JSON, even with DEBUG on.
     re_path(r"^api/", api_errors.api_not_found),
     path("", include("shop.urls")),

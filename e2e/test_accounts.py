@@ -19,6 +19,9 @@ def test_a_new_buyer_signs_up_logs_out_and_logs_in_again(
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_label("Company name").fill("Village Bakery")
+    page.get_by_label("Delivery address").fill("1 Church Street\nThirsk")
+    page.get_by_label("Postcode").fill("YO7 1AA")
     page.get_by_role("button", name="Sign up").click()
 
     expect(page).to_have_url(re.compile(r"/$"))

@@ -119,3 +119,47 @@ PRODUCTS: dict[str, list[tuple[str, str, str, str, int, str]]] = {
         ("ACD-CIT-5", "Citric acid", "5 kg tub", "18.60", 12, "Food grade, anhydrous."),
     ],
 }
+
+
+# --- Companies: (name, VAT number, PO number required, email domain, addresses) -----------------
+# Each gets an admin, a buyer and a viewer: <role>@<domain>, password demo-<role>-pass.
+# An address: (label, lines, postcode, is_default).
+
+SampleAddress = tuple[str, str, str, bool]
+
+DEMO_COMPANY: tuple[str, str, list[SampleAddress]] = (
+    "Millstone Demo Bakery",
+    "GB100000001",
+    [("Bakery", "12 Granary Row\nYork", "YO1 7HH", True)],
+)
+
+COMPANIES: list[tuple[str, str, bool, str, list[SampleAddress]]] = [
+    (
+        "Rye & Barley Bakery",
+        "GB210000001",
+        False,
+        "bakery.example",
+        [
+            ("Bakehouse", "4 Mill Lane\nHebden Bridge", "HX7 8AD", True),
+            ("High Street shop", "31 Market Street\nHebden Bridge", "HX7 6AA", False),
+        ],
+    ),
+    (
+        "Hopfield Brewing Co",
+        "GB320000002",
+        True,
+        "brewery.example",
+        [
+            ("Brewhouse", "Unit 7, Canal Wharf\nLeeds", "LS11 5QN", True),
+            ("Taproom", "2 Call Lane\nLeeds", "LS1 7DH", False),
+        ],
+    ),
+    (
+        "Fire & Vine Sauces",
+        "",
+        False,
+        "sauces.example",
+        [("Kitchen", "Arch 14, Druid Street\nLondon", "SE1 2HH", True)],
+    ),
+]
+SAMPLE_ROLES = ["admin", "buyer", "viewer"]

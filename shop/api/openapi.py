@@ -247,6 +247,30 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "Company": {
+        "type": "object",
+        "required": ["id", "name", "vat_number", "role", "po_number_required"],
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "vat_number": {"type": "string", "description": "Empty when none is given."},
+            "role": {"type": "string", "enum": ["admin", "buyer", "viewer"], "description": "The caller's role."},
+            "po_number_required": {"type": "boolean"},
+        },
+    },
+    "Address": {
+        "type": "object",
+        "required": ["id", "label", "lines", "postcode", "country", "is_default"],
+        "properties": {
+            "id": {"type": "integer"},
+            "label": {"type": "string"},
+            "lines": {"type": "array", "items": {"type": "string"}},
+            "postcode": {"type": "string"},
+            "country": {"type": "string", "description": "ISO 3166-1 alpha-2, e.g. GB."},
+            "is_default": {"type": "boolean"},
+        },
+    },
+    "AddressPage": _page_of("Address"),
     "ProductPage": _page_of("Product"),
     "OrderPage": _page_of("Order"),
     "TokenPage": _page_of("Token"),
@@ -276,6 +300,9 @@ RESPONSES = {
     ),
     "NotFound": _error_response(
         "`not_found`: no such object, it belongs to another user, or the page is past the end."
+    ),
+    "Forbidden": _error_response(
+        "`forbidden`: the caller belongs to no company, or their role does not allow this."
     ),
     "TooLarge": _error_response("`too_large`: the body is over the size limit."),
     "UnsupportedMediaType": _error_response(
@@ -497,6 +524,31 @@ PATHS: dict[str, Any] = {
             "security": [],
             "responses": {
                 "200": {"description": "OpenAPI 3.1", "content": _json({"type": "object"})}
+            },
+        }
+    },
+    "/api/v1/company": {
+        "get": {
+            "operationId": "getCompany",
+            "summary": "The caller's company, with the caller's role in it",
+            "tags": ["companies"],
+            "responses": {
+                "200": _ok("The company.", "Company"),
+                "401": _error("NotAuthenticated"),
+                "403": _error("Forbidden"),
+            },
+        }
+    },
+    "/api/v1/addresses": {
+        "get": {
+            "operationId": "listAddresses",
+            "summary": "The caller's company's delivery addresses, the default first",
+            "tags": ["companies"],
+            "parameters": PAGE_PARAMETERS,
+            "responses": {
+                "200": _ok("A page of addresses.", "AddressPage"),
+                **LIST_ERRORS,
+                "403": _error("Forbidden"),
             },
         }
     },

@@ -5,7 +5,7 @@ from django.urls import path, re_path, register_converter
 from shop.api import openapi
 from shop.api.auth import route
 from shop.api.errors import api_not_found
-from shop.api.views import orders, products, tokens
+from shop.api.views import companies, orders, products, tokens
 
 
 class IdConverter:
@@ -33,6 +33,8 @@ urlpatterns = [
     path("orders", route(GET=orders.order_list, POST=orders.order_create), name="orders"),
     path("orders/<id:order_id>", route(GET=orders.order_detail), name="order_detail"),
     path("orders/<id:order_id>/cancel", route(POST=orders.order_cancel), name="order_cancel"),
+    path("company", route(GET=companies.company_detail), name="company"),
+    path("addresses", route(GET=companies.address_list), name="addresses"),
     path("openapi.json", route(GET=openapi.openapi_document), name="openapi"),
     # Anything else under the API is a JSON 404, also with DEBUG on (where Django would
     # otherwise answer with its HTML debug page instead of calling handler404).

@@ -45,6 +45,8 @@ def test_it_describes_every_endpoint_of_the_contract(api_client: Client) -> None
         ("/api/v1/orders", "post"),
         ("/api/v1/orders/{order_id}", "get"),
         ("/api/v1/orders/{order_id}/cancel", "post"),
+        ("/api/v1/company", "get"),
+        ("/api/v1/addresses", "get"),
         ("/api/v1/openapi.json", "get"),
         ("/healthz", "get"),
     }

@@ -78,7 +78,15 @@ def test_login_with_a_wrong_password_shows_an_error(anon_client: ShopClient, buy
 def test_signup_creates_an_account_and_logs_in(anon_client: ShopClient, db: None) -> None:
     response = anon_client.form_post(
         reverse("account_signup"),
-        {"email": "new@bakery.test", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "new@bakery.test",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "company_name": "New Bakery Ltd",
+            "address_lines": "1 Mill Lane\nYork",
+            "postcode": "YO1 7HH",
+            "country": "GB",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("shop:catalogue")

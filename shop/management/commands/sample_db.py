@@ -1,5 +1,6 @@
-"""Fill the database with a realistic ingredients catalogue, a demo buyer, a staff user and a
-few past orders. Safe to run again: it adds only what is missing."""
+"""Fill the database with a realistic ingredients catalogue, a demo buyer, a staff user, three
+sample companies (each with an admin, a buyer and a viewer) and a few past orders. Safe to run
+again: it adds only what is missing."""
 
 import random
 from decimal import Decimal
@@ -10,12 +11,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from companies import services as company_services
+from companies.models import Company
+from companies.selectors import membership_for
 from shop import services
 from shop.models import Category, Order, Product
-from shop.sample_data import CATEGORIES, PRODUCTS
+from shop.sample_data import CATEGORIES, COMPANIES, DEMO_COMPANY, PRODUCTS, SAMPLE_ROLES, SampleAddress
 
 DEMO_BUYER = ("buyer@example.com", "demo-buyer-pass")
 STAFF_USER = ("staff@example.com", "demo-staff-pass")
+STAFF_COMPANY = "Millstone Ingredients (staff)"
 GENERATED_SKU_PREFIX = "GEN-"
 
 
@@ -31,6 +36,35 @@ def ensure_user(email: str, password: str, *, staff: bool = False) -> tuple[Any,
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user, created
+
+
+def ensure_own_company(user: Any, name: str, vat_number: str = "", po_number_required: bool = False) -> Company:
+    """The company `user` is admin of: made if missing, and named if it still carries the name
+    the upgrade migration gave it (the email's domain or address)."""
+    membership = membership_for(user)
+    if membership is None:
+        company = company_services.company_create(name=name, vat_number=vat_number, admin=user)
+    else:
+        company = membership.company
+    email = user.email or ""
+    if company.name != name and company.name in {email, email.rpartition("@")[2], user.username}:
+        company.name, company.vat_number, company.po_number_required = name, vat_number, po_number_required
+        company.save(update_fields=["name", "vat_number", "po_number_required"])
+    elif membership is None and po_number_required:
+        company.po_number_required = True
+        company.save(update_fields=["po_number_required"])
+    return company
+
+
+def ensure_addresses(company: Company, admin: Any, addresses: list[SampleAddress]) -> None:
+    if company.addresses.exists():
+        return
+    for label, lines, postcode, is_default in addresses:
+        company_services.address_create(
+            actor=admin,
+            data=company_services.AddressInput(label=label, lines=lines, postcode=postcode),
+            is_default=is_default,
+        )
 
 
 class Command(BaseCommand):
@@ -50,7 +84,11 @@ class Command(BaseCommand):
         categories = self._categories()
         added = self._catalogue(categories)
         buyer, _ = ensure_user(*DEMO_BUYER)
-        ensure_user(*STAFF_USER, staff=True)
+        demo_name, demo_vat, demo_addresses = DEMO_COMPANY
+        ensure_addresses(ensure_own_company(buyer, demo_name, demo_vat), buyer, demo_addresses)
+        staff, _ = ensure_user(*STAFF_USER, staff=True)
+        ensure_own_company(staff, STAFF_COMPANY)
+        logins = self._companies()
         orders = self._past_orders(buyer)
         generated = self._generated(products, list(categories.values()), rng) if products else 0
         self.stdout.write(
@@ -60,9 +98,26 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo buyer: {DEMO_BUYER[0]} / {DEMO_BUYER[1]}\n"
-                f"Staff (admin at /admin/): {STAFF_USER[0]} / {STAFF_USER[1]}"
+                f"Staff (admin at /admin/): {STAFF_USER[0]} / {STAFF_USER[1]}\n"
+                + "\n".join(f"{company}, {role}: {email} / {password}" for company, role, email, password in logins)
             )
         )
+
+    def _companies(self) -> list[tuple[str, str, str, str]]:
+        """The sample companies with an admin, a buyer and a viewer each; returns their logins."""
+        logins = []
+        for name, vat_number, po_required, domain, addresses in COMPANIES:
+            with transaction.atomic():
+                admin, _ = ensure_user(f"admin@{domain}", "demo-admin-pass")
+                company = ensure_own_company(admin, name, vat_number, po_required)
+                ensure_addresses(company, admin, addresses)
+                for role in SAMPLE_ROLES:
+                    email, password = f"{role}@{domain}", f"demo-{role}-pass"
+                    user, _ = ensure_user(email, password)
+                    if membership_for(user) is None:
+                        company_services.member_add(company=company, user=user, role=role)
+                    logins.append((name, role, email, password))
+        return logins
 
     def _categories(self) -> dict[str, Category]:
         result = {}
