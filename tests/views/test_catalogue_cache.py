@@ -225,3 +225,16 @@ def test_zero_seconds_turns_the_cache_off(
     assert "Rye flour" in buyer_client.get(URL).content.decode()
     assert "Rye flour" in buyer_client.get(URL).content.decode()
     assert cached_results() == 0
+
+
+def test_a_page_number_past_the_end_follows_the_total(
+    buyer_client: ShopClient, make_product: Callable[..., Product], settings: Any
+) -> None:
+    """Page 3 of 2 pages is the last page; once there are 3 pages it is page 3 itself."""
+    settings.SHOP_PRODUCT_COUNT_CACHE_SECONDS = 0
+    products = [make_product(name=f"Flour {i:02}") for i in range(26)]
+    assert product_ids(buyer_client.get(URL, {"page": 3}).content.decode()) == [products[25].pk]
+
+    more = [make_product(name=f"Flour {i:02}") for i in range(26, 51)]
+
+    assert product_ids(buyer_client.get(URL, {"page": 3}).content.decode()) == [more[-1].pk]
