@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shop import services
@@ -238,3 +240,17 @@ def test_a_page_number_past_the_end_follows_the_total(
     more = [make_product(name=f"Flour {i:02}") for i in range(26, 51)]
 
     assert product_ids(buyer_client.get(URL, {"page": 3}).content.decode()) == [more[-1].pk]
+
+
+def test_a_cached_page_reads_its_rows_once_and_live(
+    buyer_client: ShopClient, make_product: Callable[..., Product]
+) -> None:
+    make_product(name="Rye flour", stock=50)
+    buyer_client.get(URL, {"sort": "-price"})
+
+    with CaptureQueriesContext(connection) as context:
+        response = buyer_client.get(URL, {"sort": "-price"}, HTTP_HX_REQUEST="true")
+
+    assert "Rye flour" in response.content.decode() and cached_results() == 1
+    product_reads = [q["sql"] for q in context.captured_queries if "shop_product" in q["sql"]]
+    assert len(product_reads) == 1  # the page's rows: no count, no second read
