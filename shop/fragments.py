@@ -1,146 +1,75 @@
-"""The catalogue page cached by what it shows, shared by every buyer.
+"""The catalogue's results (count, product table, pagination): the one part of the catalogue
+that is the same for everyone who sees it, so the one part that is cached.
 
-Rendering the catalogue (filters, 25 rows, header) cost about 20 of its 26 ms of CPU on the
-bench machine, though one page looks the same to everybody from one request to the next. So
-the rendered page is cached under a fingerprint of everything it shows: the query string
-(filters, sort, page), whether it is the htmx partial, the total, the category list and every
-stored field of every product row on the page. The rows are read live on every request (one
-light query), so a changed stock, price or name gives a new key at once: a cached page is
+The layout (header, user, cart badge, messages, filter form) is rendered for each request
+with its own user. The results are rendered without the request or the user in their
+context, only from what their cache key holds: the normalised query (filters, sort, page
+size), the page number, the total, the viewer's price list, and every stored field of the
+page's products and their category. The rows are read live on every request (the page's one
+product query), so a changed stock, price or name gives a new key at once: cached results are
 never stale, only reused.
 
-The page is rendered with placeholders ("holes") for what differs between buyers: the CSRF
-token, the signed-in email and the cart badge. `fill` puts the request's own values in their
-place. The placeholders are random per process (as is the cache), so no product name or
-search text can spell one. A page with flash messages to show is not cached at all.
+The rows' add-to-cart forms must work without JavaScript, so they carry the viewer's CSRF
+token: the results are stored split where the token goes and joined with the request's own.
 """
 
 import hashlib
 import pickle
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import caches
-from django.db import connection
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
-from django.utils.html import escape
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from shop.models import Product
+from shop.tables import ProductTable
+
+LIST_PRICES = "list"
+# Where each row's CSRF token goes; random per process, as is the cache, so no product text
+# can spell it.
+_TOKEN_MARK = f"csrf-{secrets.token_hex(16)}"
+_PRODUCT_FIELDS = [field.attname for field in Product._meta.concrete_fields]
 
 
-@dataclass(frozen=True)
-class PageHoles:
-    csrf_token: str
-    email: str
-    cart_badge: str
+def price_list_for(user: AbstractBaseUser | AnonymousUser) -> str:
+    """The price list the user's catalogue shows. Everybody buys at list prices today; this
+    is where a company's contract price list will be looked up. It is part of the results'
+    cache key, so buyers on different price lists never share results."""
+    return LIST_PRICES
 
 
-HOLES = PageHoles(
-    csrf_token=f"hole-csrf-{secrets.token_hex(16)}",
-    email=f"hole-email-{secrets.token_hex(16)}",
-    cart_badge=f"hole-cart-badge-{secrets.token_hex(16)}",
-)
-
-
-def fingerprint(*parts: object) -> str:
+def _fingerprint(*parts: object) -> str:
     # pickle, not repr: several times faster on 25 rows of Decimals and datetimes.
     return hashlib.sha256(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
 
 
-@dataclass(frozen=True)
-class RowsQuery:
-    """The SQL that reads a page's rows for its fingerprint, as the ORM compiled it.
-
-    Compiling the page's query (filters, tables2's sort and slice) and building the table and
-    the filter form cost about 2 ms a request, more than the query itself. The first request
-    for a URL builds them and stores this; later requests for that URL run the stored SQL, and
-    build the table only if the page must be rendered again. `filters` and `total` are what
-    the SQL was compiled for: a changed total (the page may have moved) compiles it again.
-    """
-
-    filters: dict[str, Any]
-    total: int
-    sql: str
-    params: tuple[Any, ...]
-
-    def rows(self) -> list[tuple[Any, ...]]:
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
-            return cursor.fetchall()
+def _row(product: Product) -> tuple[Any, ...]:
+    values = tuple(getattr(product, name) for name in _PRODUCT_FIELDS)
+    return (*values, product.category.name, product.category.slug)
 
 
-def rows_query(page: QuerySet[Product], filters: dict[str, Any], total: int) -> RowsQuery:
-    """Every stored field of the page's products and their category, from the page's own
-    (sliced) query: a changed stock, price or name anywhere on the page changes the rows."""
-    fields = [field.attname for field in Product._meta.concrete_fields]
-    values = page.values_list(*fields, "category__name", "category__slug")
-    sql, params = values.query.sql_with_params()
-    return RowsQuery(filters=filters, total=total, sql=sql, params=tuple(params))
+def catalogue_results(
+    table: ProductTable, query: QueryDict, *, q: str, csrf_token: str, price_list: str
+) -> SafeString:
+    """The results for a configured table (shop.tables.table_configure), with `csrf_token` in
+    its forms; cached for SHOP_PAGE_CACHE_SECONDS in the bounded `catalogue` cache."""
+    records = table.page.object_list.data  # the page's QuerySet: read once, here
+    key = "shop:catalogue-results:" + _fingerprint(
+        price_list,
+        query.urlencode(),
+        table.page.number,
+        table.paginator.count,
+        settings.SHOP_LOW_STOCK_THRESHOLD,
+        [_row(product) for product in records],
+    )
 
+    def render() -> list[str]:
+        context = {"table": table, "q": q, "csrf_token": _TOKEN_MARK}
+        return render_to_string("shop/catalogue.html#results", context).split(_TOKEN_MARK)
 
-def known_rows_query(page_id: tuple[Any, ...]) -> RowsQuery | None:
-    if settings.SHOP_PAGE_CACHE_SECONDS <= 0:
-        return None
-    return caches["pages"].get(f"shop:rows-query:{fingerprint(page_id)}")
-
-
-def remember_rows_query(page_id: tuple[Any, ...], query: RowsQuery) -> None:
-    if settings.SHOP_PAGE_CACHE_SECONDS > 0:
-        caches["pages"].set(
-            f"shop:rows-query:{fingerprint(page_id)}", query, settings.SHOP_PAGE_CACHE_SECONDS
-        )
-
-
-def cached_response(
-    request: HttpRequest, key: str, badge: Callable[[], str]
-) -> HttpResponse | None:
-    """The cached page for `key` with this request's holes filled, or None."""
-    if settings.SHOP_PAGE_CACHE_SECONDS <= 0 or messages.get_messages(request):
-        return None
-    content = caches["pages"].get(f"shop:page:{key}")
-    if content is None:
-        return None
-    return HttpResponse(fill(request, content, badge), content_type="text/html; charset=utf-8")
-
-
-def cached_page(
-    request: HttpRequest,
-    key: str,
-    render: Callable[[dict[str, Any]], HttpResponse],
-    badge: Callable[[], str],
-) -> HttpResponse:
-    """The page for `key` with this request's holes filled; `render(extra_context)` on a miss.
-
-    `render` must pass the extra context to the template: it sets `csrf_token` and
-    `page_holes`, which base.html and the cart badge tag use instead of the user's values.
-    """
-    seconds = settings.SHOP_PAGE_CACHE_SECONDS
-    if seconds <= 0 or messages.get_messages(request):
-        return render({})
-    response = cached_response(request, key, badge)
-    if response is not None:
-        return response
-    response = render({"csrf_token": HOLES.csrf_token, "page_holes": HOLES})
-    if response.status_code != 200:
-        return response
-    caches["pages"].set(f"shop:page:{key}", response.content, seconds)
-    response.content = fill(request, response.content, badge)
-    return response
-
-
-def fill(request: HttpRequest, content: bytes, badge: Callable[[], str]) -> bytes:
-    email = escape(getattr(request.user, "email", ""))
-    for hole, value in (
-        (HOLES.csrf_token, get_token(request)),
-        (HOLES.email, email),
-        (HOLES.cart_badge, badge()),
-    ):
-        placeholder = hole.encode()
-        if placeholder in content:
-            content = content.replace(placeholder, value.encode())
-    return content
+    parts = caches["catalogue"].get_or_set(key, render, settings.SHOP_PAGE_CACHE_SECONDS)
+    return mark_safe(csrf_token.join(parts))

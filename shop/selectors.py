@@ -1,9 +1,7 @@
 """Reads, scoped to the user where they concern a user's things."""
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -22,8 +20,6 @@ PRODUCT_ORDERINGS = {
     "-stock": ("-stock", "-id"),
 }
 MAX_SEARCH_LENGTH = 100
-
-T = TypeVar("T")
 
 
 def _normalise_query(q: str) -> str:
@@ -66,39 +62,27 @@ def product_count(*, q: str = "", category_slug: str = "", in_stock: bool = Fals
     key = "shop:product-count:" + hashlib.sha256(
         repr((q, category_slug, bool(in_stock))).encode()
     ).hexdigest()
-    return _kept_per_process(
+    return caches["product_counts"].get_or_set(
         key,
         lambda: product_search(q=q, category_slug=category_slug, in_stock=in_stock)
         .order_by()
         .select_related(None)
         .count(),
+        settings.SHOP_PRODUCT_COUNT_CACHE_SECONDS,
     )
 
 
 def category_choices() -> list[tuple[str, str]]:
     """(slug, name) of the categories with products on sale, for the catalogue's filter.
 
-    Cached per process for SHOP_PRODUCT_COUNT_CACHE_SECONDS, like the product totals: a new
-    category can take that long to appear in the filter, and the catalogue saves a query.
+    Cached like the product totals: a new category can take SHOP_PRODUCT_COUNT_CACHE_SECONDS
+    to appear in the filter, and the catalogue saves a query.
     """
-    return _kept_per_process(
+    return caches["product_counts"].get_or_set(
         "shop:category-choices",
         lambda: list(categories_with_products().values_list("slug", "name")),
+        settings.SHOP_PRODUCT_COUNT_CACHE_SECONDS,
     )
-
-
-def _kept_per_process(key: str, compute: Callable[[], T]) -> T:
-    """compute(), kept in this process's `product_counts` cache for
-    SHOP_PRODUCT_COUNT_CACHE_SECONDS (0: computed every time)."""
-    ttl = settings.SHOP_PRODUCT_COUNT_CACHE_SECONDS
-    if ttl <= 0:
-        return compute()
-    cache = caches["product_counts"]
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, ttl)
-    return value
 
 
 def categories_with_products() -> QuerySet[Category]:

@@ -1,12 +1,25 @@
 """django-tables2 tables for the catalogue and the order history."""
 
+import csv
+import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 import django_tables2 as tables
+from django.http import HttpRequest, QueryDict, StreamingHttpResponse
+from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django_tables2.rows import BoundRow
+from django_tables2.utils import OrderBy
 
+from shop.api.pagination import MAX_PAGE_SIZE
 from shop.models import Order, Product
+from shop.paginators import KnownCountPaginator
+
+DEFAULT_PER_PAGE = 25
+CSV_CHUNK = 500
+_POSITIVE = re.compile(r"[0-9]{1,9}")
 
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
@@ -79,3 +92,93 @@ class OrderTable(tables.Table):
 
     def value_status(self, value: str, record: Order) -> str:
         return record.get_status_display()
+
+
+def _whole_number(raw: str | None, *, maximum: int | None = None) -> int | None:
+    # As the API reads page and page_size: at most 9 digits, at least 1, at most `maximum`.
+    if raw is None or not _POSITIVE.fullmatch(raw) or int(raw) < 1:
+        return None
+    if maximum is not None and int(raw) > maximum:
+        return None
+    return int(raw)
+
+
+def _sort(request: HttpRequest, table: tables.Table) -> None:
+    sort = request.GET.get(table.prefixed_order_by_field, "")
+    bare = OrderBy(sort).bare
+    if bare in table.columns and table.columns[bare].orderable:
+        table.order_by = (sort,)
+
+
+def table_configure(
+    request: HttpRequest,
+    table: tables.Table,
+    *,
+    filters: dict[str, str] | None = None,
+    per_page: int = DEFAULT_PER_PAGE,
+    count: int | None = None,
+) -> QueryDict:
+    """Sort and paginate `table` from the request, as django-tables2's RequestConfig does but
+    bounded: one sort among the table's orderable columns; `per_page` from 1 to the API's
+    MAX_PAGE_SIZE (anything else, like -1 or 100000, gives the default, as an unknown
+    category gives all products); a page past the end shows the last page. `filters` are the
+    page's other parameters, already validated, kept in the links. `count` is a known (cached)
+    total, see KnownCountPaginator.
+
+    Returns the query string of what the table shows, also set as `table.query`: only these
+    parameters, normalised, with the defaults left out. The sort and page links are built
+    from it (shop/tables/_thead.html, _pagination.html), so an unknown parameter or a
+    malformed value never reaches a link, and two URLs that show the same page share it.
+    """
+    default_sort = tuple(table.order_by or ())
+    _sort(request, table)
+    size = _whole_number(request.GET.get(table.prefixed_per_page_field), maximum=MAX_PAGE_SIZE)
+    size = size or per_page
+    table.paginate(paginator_class=KnownCountPaginator, per_page=size, count=count)
+    number = _whole_number(request.GET.get(table.prefixed_page_field)) or 1
+    table.page = table.paginator.page(min(number, table.paginator.num_pages))
+
+    query = QueryDict(mutable=True)
+    query.update({name: value for name, value in (filters or {}).items() if value})
+    if tuple(table.order_by or ()) != default_sort:
+        query[table.prefixed_order_by_field] = table.order_by[0]
+    if size != per_page:
+        query[table.prefixed_per_page_field] = str(size)
+    table.query = query
+    return query
+
+
+class _Echo:
+    """A file whose write returns what it was given, for csv.writer to hand rows back."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def table_csv_response(
+    request: HttpRequest, table: tables.Table, filename: str
+) -> StreamingHttpResponse:
+    """Every row of `table`, sorted as the request asks, as a CSV download.
+
+    Streamed, CSV_CHUNK records read at a time: django-tables2's TableExport builds the whole
+    file in memory (through tablib), so one long order history would hold every order, and
+    its rows twice over, in a worker at once. The cells are tables2's own export values
+    (`value_<column>` methods), as TableExport writes them.
+    """
+    _sort(request, table)
+    columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield writer.writerow([force_str(column.header) for column in columns])
+        for record in table.data.data.iterator(chunk_size=CSV_CHUNK):
+            row = BoundRow(record, table=table)
+            yield writer.writerow(
+                [force_str(row.get_cell_value(column.name), strings_only=True) for column in columns]
+            )
+
+    return StreamingHttpResponse(
+        lines(),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

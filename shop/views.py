@@ -13,16 +13,15 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
-from shop import fragments, selectors, services
+from shop import selectors, services
 from shop.exceptions import (
     IdempotencyKeyReused,
     InsufficientStock,
@@ -40,12 +39,9 @@ from shop.forms import (
     CheckoutForm,
     TokenCreateForm,
 )
+from shop.fragments import catalogue_results, price_list_for
 from shop.models import ApiToken, CartItem, Order, Product
-from shop.paginators import KnownCountPaginator
-from shop.tables import OrderTable, ProductTable
-from shop.templatetags.shop_tags import cart_badge_html
-
-PER_PAGE = 25
+from shop.tables import OrderTable, ProductTable, table_configure, table_csv_response
 
 
 def _wants_partial(request: HttpRequest) -> bool:
@@ -83,24 +79,7 @@ def _order_or_404(request: HttpRequest, pk: int) -> Order:
 @require_GET
 @vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
-    # The page is cached under a fingerprint of everything it shows, its rows read live on
-    # every request (shop/fragments.py). A URL seen before skips the form, the table and the
-    # ORM: its rows query is stored SQL, and a page seen before is filled in, not rendered.
-    partial = _wants_partial(request)
-    page_id = (request.get_full_path(), partial)
-    categories = selectors.category_choices()
-
-    def badge() -> str:
-        return cart_badge_html(request.user)
-
-    known = fragments.known_rows_query(page_id)
-    if known is not None and selectors.product_count(**known.filters) == known.total:
-        key = fragments.fingerprint(page_id, known.total, categories, known.rows())
-        response = fragments.cached_response(request, key, badge)
-        if response is not None:
-            return response
-
-    form = CatalogueFilterForm(request.GET, categories=categories)
+    form = CatalogueFilterForm(request.GET, categories=selectors.category_choices())
     form.is_valid()  # an unknown category or an over-long query drops just that filter
     filters = form.cleaned_data
     search = {
@@ -108,19 +87,27 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "category_slug": filters.get("category") or "",
         "in_stock": bool(filters.get("in_stock")),
     }
-    total = selectors.product_count(**search)  # cached: may lag by up to 30 s
     table = ProductTable(selectors.product_search(**search))
-    paginate = {"per_page": PER_PAGE, "paginator_class": KnownCountPaginator, "count": total}
-    RequestConfig(request, paginate=paginate).configure(table)
-    rows_query = fragments.rows_query(table.page.object_list.data, search, total)
-    fragments.remember_rows_query(page_id, rows_query)
-    key = fragments.fingerprint(page_id, total, categories, rows_query.rows())
-    template = "shop/catalogue.html#results" if partial else "shop/catalogue.html"
-
-    def render_page(extra_context: dict[str, object]) -> HttpResponse:
-        return render(request, template, {"form": form, "table": table, **extra_context})
-
-    return fragments.cached_page(request, key, render_page, badge)
+    query = table_configure(
+        request,
+        table,
+        filters={
+            "q": search["q"],
+            "category": search["category_slug"],
+            "in_stock": "on" if search["in_stock"] else "",
+        },
+        count=selectors.product_count(**search),  # cached: may lag by up to 30 s
+    )
+    results = catalogue_results(
+        table,
+        query,
+        q=search["q"],
+        csrf_token=get_token(request),
+        price_list=price_list_for(request.user),
+    )
+    if _wants_partial(request):
+        return HttpResponse(results)
+    return render(request, "shop/catalogue.html", {"form": form, "results": results})
 
 
 @login_required
@@ -340,9 +327,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
 def orders(request: HttpRequest) -> HttpResponse:
     table = OrderTable(selectors.orders_for(request.user))
     if request.GET.get("_export") == "csv":
-        RequestConfig(request, paginate=False).configure(table)
-        return TableExport("csv", table).response("orders.csv")
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        return table_csv_response(request, table, "orders.csv")
+    table_configure(request, table)
     template = "shop/orders.html#results" if _wants_partial(request) else "shop/orders.html"
     return render(request, template, {"table": table})
 

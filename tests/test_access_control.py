@@ -76,7 +76,7 @@ def test_a_buyer_cannot_see_another_buyers_orders_in_the_list_or_the_csv(
     buyer_browser: ShopClient, others_order: Order
 ) -> None:
     page = buyer_browser.get("/orders/").content.decode()
-    csv = buyer_browser.get("/orders/?_export=csv").content.decode()
+    csv = buyer_browser.get("/orders/?_export=csv").getvalue().decode()
 
     assert others_order.reference not in page
     assert others_order.reference not in csv
