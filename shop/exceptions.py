@@ -79,5 +79,19 @@ class StockWouldGoNegative(ShopError):
         )
 
 
+class StockWriteRefused(Exception):
+    """Code tried to write Product.stock other than through shop.services.stock.
+
+    A programming error, not a ShopError: no caller is expected to handle it.
+    """
+
+    def __init__(self, fields: list[str]) -> None:
+        self.fields = fields
+        super().__init__(
+            f"Product {', '.join(fields)} changes only through shop.services.stock "
+            "(stock_adjust, stock_set, order_place, order_cancel)."
+        )
+
+
 class TokenNotFound(ShopError):
     pass
