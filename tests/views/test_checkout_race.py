@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from shop import services
 from shop.models import CartItem, Order, Product
+from tests.checkout import checkout_data
 from tests.services.test_concurrency import race
 from tests.views.conftest import ShopClient
 
@@ -27,11 +28,11 @@ def test_two_simultaneous_submits_of_one_cart_page_make_one_order(
     for client in clients:
         client.force_login(buyer)
         client.csrf_token()
-    key = "0b9a7c1e-3f55-4d2a-8e11-6a2f4c9d0e77"
+    page = checkout_data(buyer, "0b9a7c1e-3f55-4d2a-8e11-6a2f4c9d0e77")
 
     responses = race(
         [
-            (lambda c=c: c.form_post(reverse("shop:checkout"), {"idempotency_key": key}))
+            (lambda c=c: c.form_post(reverse("shop:checkout"), page))
             for c in clients
         ]
     )
