@@ -306,7 +306,7 @@ def stock_update_sql(count: int) -> str:
                 FOR NO KEY UPDATE
             )
             UPDATE shop_product AS p
-            SET stock = p.stock + change.amount, updated_at = %s
+            SET stock = p.stock + change.amount, stock_version = p.stock_version + 1, updated_at = %s
             FROM change, locked
             WHERE p.id = change.id AND p.id = locked.id AND p.stock + change.amount >= 0
             RETURNING p.id, p.stock

@@ -1,6 +1,7 @@
 """Domain exceptions raised by shop.services. Views turn them into form errors or JSON errors."""
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class ShopError(Exception):
@@ -76,6 +77,45 @@ class StockWouldGoNegative(ShopError):
         self.available = available
         super().__init__(
             f"Product {product_id}: a change of {change:+d} would take stock of {available} below zero."
+        )
+
+
+class CartNotAsShown(ShopError):
+    """The checkout page showed (or the buyer typed) other lines than the cart holds.
+
+    `shown` and `cart` map product id to quantity. Nothing was ordered.
+    """
+
+    def __init__(self, *, shown: dict[int, int], cart: dict[int, int]) -> None:
+        self.shown = shown
+        self.cart = cart
+        super().__init__("The cart holds other lines than the checkout page showed.")
+
+    @property
+    def only_quantities_differ(self) -> bool:
+        """Same products, other quantities: edits typed on the page and not saved yet."""
+        return self.shown.keys() == self.cart.keys()
+
+
+class CartAlreadyOrdered(ShopError):
+    """Another checkout of the same cart (another tab) placed `order` first. Nothing was ordered."""
+
+    def __init__(self, order: Any) -> None:
+        self.order = order
+        super().__init__(f"This cart was already ordered as {order.reference}.")
+
+
+class StockWriteRefused(Exception):
+    """Code tried to write Product.stock other than through shop.services.stock.
+
+    A programming error, not a ShopError: no caller is expected to handle it.
+    """
+
+    def __init__(self, fields: list[str]) -> None:
+        self.fields = fields
+        super().__init__(
+            f"Product {', '.join(fields)} changes only through shop.services.stock "
+            "(stock_adjust, stock_set, order_place, order_cancel)."
         )
 
 

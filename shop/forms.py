@@ -1,5 +1,8 @@
 """HTML forms: they check input shape only; the services decide what is allowed."""
 
+import re
+from typing import Any
+
 from django import forms
 from django.conf import settings
 
@@ -41,7 +44,42 @@ class CartQuantityForm(forms.Form):
     quantity = quantity_field()
 
 
-class CheckoutForm(forms.Form):
+LINE_FIELD = re.compile(r"^line-(\d{1,18})-quantity$")
+
+
+def line_field_name(product_id: int) -> str:
+    return f"line-{product_id}-quantity"
+
+
+class CartLinesForm(forms.Form):
+    """The quantity of every cart line as the cart page posts it (`line-<product id>-quantity`),
+    typed by the buyer or as shown: the page's quantity inputs belong to the checkout form, so
+    "Update" and "Place order" both send what the buyer sees."""
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        for name in sorted(data or ()):
+            if LINE_FIELD.match(name):
+                self.fields[name] = quantity_field()
+
+    @property
+    def lines(self) -> dict[int, int]:
+        """{product_id: quantity}; call after is_valid()."""
+        return {
+            int(LINE_FIELD.match(name).group(1)): value  # type: ignore[union-attr]
+            for name, value in self.cleaned_data.items()
+            if LINE_FIELD.match(name)
+        }
+
+    def line_errors(self) -> dict[int, str]:
+        return {
+            int(match.group(1)): str(errors[0])
+            for name, errors in self.errors.items()
+            if (match := LINE_FIELD.match(name))
+        }
+
+
+class CheckoutForm(CartLinesForm):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
 

@@ -1,9 +1,13 @@
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+
+from shop.exceptions import StockWriteRefused
 
 
 class Category(models.Model):
@@ -19,6 +23,43 @@ class Category(models.Model):
         return self.name
 
 
+# Written only by shop.services.stock, whose UPDATE adds the change to the current row and bumps
+# stock_version. Any other write would put back a figure read earlier: orders placed meanwhile
+# would be sold twice and the ledger would no longer balance.
+STOCK_FIELDS = frozenset({"stock", "stock_version"})
+
+
+def refuse_stock_fields(fields: Iterable[str]) -> None:
+    """Raise StockWriteRefused when a write names the stock columns."""
+    named = STOCK_FIELDS.intersection(fields)
+    if named:
+        raise StockWriteRefused(sorted(named))
+
+
+class ProductQuerySet(models.QuerySet):
+    """Bulk writes cannot name the stock columns (async variants call these)."""
+
+    def update(self, **kwargs: Any) -> int:
+        refuse_stock_fields(kwargs)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Iterable["Product"], fields: Iterable[str], **kwargs: Any) -> int:
+        fields = list(fields)
+        refuse_stock_fields(fields)
+        return super().bulk_update(objs, fields, **kwargs)
+
+    def bulk_create(self, objs: Iterable["Product"], *args: Any, **kwargs: Any) -> list["Product"]:
+        # update_conflicts rewrites existing rows: new rows may carry their initial stock,
+        # existing ones may not have it replaced.
+        refuse_stock_fields(kwargs.get("update_fields") or ())
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class ProductManager(models.Manager.from_queryset(ProductQuerySet)):  # type: ignore[misc]
+    # Data migrations get the same guard on their historical models' managers.
+    use_in_migrations = True
+
+
 class Product(models.Model):
     sku = models.CharField("SKU", max_length=40, unique=True)
     name = models.CharField(max_length=200)
@@ -27,14 +68,20 @@ class Product(models.Model):
     unit = models.CharField(max_length=60, help_text='Pack size as sold, e.g. "25 kg sack".')
     price = models.DecimalField(max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3, default="GBP")
-    # Changed only through shop.services: every change writes a StockMovement row.
+    # Changed only through shop.services.stock: every change writes a StockMovement row.
+    # save() leaves it out, bulk writes refuse it, and a database trigger refuses any UPDATE
+    # that changes it without bumping stock_version by one as the stock service does.
     stock = models.IntegerField(default=0)
+    stock_version = models.BigIntegerField(default=0, db_default=0, editable=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ProductManager()
+
     class Meta:
         ordering = ["name"]
+        base_manager_name = "objects"
         constraints = [
             models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
             models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
@@ -51,6 +98,24 @@ class Product(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("shop:product_detail", args=[self.pk])
+
+    def save(self, **kwargs: Any) -> None:
+        """Save a new product with its stock, or an existing one's other fields only.
+
+        An existing row's stock is never written back from this instance: the figure it holds
+        was read earlier and orders may have taken stock since (the admin's form, a shell, a
+        data migration). Naming stock in update_fields is refused.
+        """
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            refuse_stock_fields(update_fields)
+        elif not self._state.adding:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in STOCK_FIELDS
+            ]
+        super().save(**kwargs)
 
     @property
     def in_stock(self) -> bool:

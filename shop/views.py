@@ -23,6 +23,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from shop import selectors, services
 from shop.exceptions import (
+    CartAlreadyOrdered,
+    CartNotAsShown,
     IdempotencyKeyReused,
     InsufficientStock,
     InvalidOrder,
@@ -34,6 +36,7 @@ from shop.exceptions import (
 )
 from shop.forms import (
     AddToCartForm,
+    CartLinesForm,
     CartQuantityForm,
     CatalogueFilterForm,
     CheckoutForm,
@@ -229,30 +232,52 @@ def cart(request: HttpRequest) -> HttpResponse:
     return _render_cart(request)
 
 
+def _quantities_posted(
+    request: HttpRequest, product_id: int
+) -> tuple[dict[int, int], dict[int, str]]:
+    """The quantities posted by the cart page (every line's input), or by an older page's
+    one-line form ("quantity"). Returns (quantities, errors by product id)."""
+    lines_form = CartLinesForm(request.POST)
+    if lines_form.fields:
+        if not lines_form.is_valid():
+            return {}, lines_form.line_errors()
+        return lines_form.lines, {}
+    form = CartQuantityForm(request.POST)
+    if not form.is_valid():
+        return {}, {product_id: _first_error(form)}
+    return {product_id: form.cleaned_data["quantity"]}, {}
+
+
 @login_required
 @require_POST
 def cart_update(request: HttpRequest, product_id: int) -> HttpResponse:
-    form = CartQuantityForm(request.POST)
-    if not form.is_valid():
-        error = _first_error(form)
-        return _render_cart(
-            request, status=422, line_errors={product_id: error}, notices=[("error", error)]
-        )
-    quantity = form.cleaned_data["quantity"]
+    """Save the quantities on the cart page: the line whose "Update" was pressed (or whose
+    input changed, with htmx) and any other line typed over and not saved yet."""
+    quantities, errors = _quantities_posted(request, product_id)
+    if errors:
+        error = next(iter(errors.values()))
+        return _render_cart(request, status=422, line_errors=errors, notices=[("error", error)])
     try:
-        item = services.cart_set_quantity(
-            user=request.user, product_id=product_id, quantity=quantity
-        )
+        changes = services.cart_set_quantities(user=request.user, quantities=quantities)
     except InsufficientStock as exc:
-        available = exc.short_lines[0].available
-        error = f"Only {available:,} available; the quantity was not changed."
+        errors = {
+            line.product_id: f"Only {line.available:,} available; the quantity was not changed."
+            for line in exc.short_lines
+        }
         return _render_cart(
-            request, status=409, line_errors={product_id: error}, notices=[("error", error)]
+            request,
+            status=409,
+            line_errors=errors,
+            notices=[("error", next(iter(errors.values())))],
+        )
+    except InvalidQuantity as exc:
+        return _render_cart(
+            request, status=422, line_errors={product_id: str(exc)}, notices=[("error", str(exc))]
         )
     except ProductUnavailable:
         raise Http404("That product is not in your cart.") from None
-    text = f"{item.product.name}: quantity set to {quantity:,}."
-    return _cart_changed(request, text)
+    text = "; ".join(f"{c.name}: quantity set to {c.quantity:,}." for c in changes)
+    return _cart_changed(request, text or "Your cart is up to date.")
 
 
 @login_required
@@ -282,13 +307,31 @@ def cart_fit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def checkout(request: HttpRequest) -> HttpResponse:
+    """Order exactly what the page shows: the quantities in its inputs are posted with it.
+
+    Quantities typed and not saved yet are not ordered as they are: they are saved to the cart
+    and the buyer is asked to check the new total and place the order again (the page's totals
+    were for the old quantities). Post/redirect/get in every case but a short line, which
+    re-renders the cart with the short lines marked.
+    """
     form = CheckoutForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "This cart page was out of date. Please check it and place the order again.")
+        line_errors = form.line_errors()
+        if line_errors and "idempotency_key" not in form.errors:
+            messages.error(
+                request, f"{next(iter(line_errors.values()))} Nothing was ordered."
+            )
+        else:
+            messages.error(
+                request,
+                "This cart page was out of date. Please check it and place the order again.",
+            )
         return redirect("shop:cart")
     key = str(form.cleaned_data["idempotency_key"])
     try:
-        placed = services.order_place_from_cart(user=request.user, idempotency_key=key)
+        placed = services.order_place_from_cart(
+            user=request.user, idempotency_key=key, shown_lines=form.lines
+        )
     except InsufficientStock as exc:
         return _render_cart(
             request,
@@ -302,11 +345,16 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 )
             ],
         )
+    except CartNotAsShown as exc:
+        return _cart_not_as_shown(request, exc)
+    except CartAlreadyOrdered as exc:
+        messages.info(
+            request,
+            f"This cart was already ordered as {exc.order.reference} (from another tab or "
+            "window). Nothing more was ordered.",
+        )
+        return redirect(exc.order.get_absolute_url())
     except InvalidOrder as exc:
-        # The same form submitted again after its order emptied the cart: show that order.
-        existing = selectors.order_for_idempotency_key(request.user, key)
-        if existing is not None:
-            return redirect(f"{existing.get_absolute_url()}?placed=1")
         messages.error(request, " ".join(msg for msgs in exc.errors.values() for msg in msgs))
         return redirect("shop:cart")
     except IdempotencyKeyReused:
@@ -316,6 +364,43 @@ def checkout(request: HttpRequest) -> HttpResponse:
         )
         return redirect("shop:cart")
     return redirect(f"{placed.order.get_absolute_url()}?placed=1")
+
+
+def _cart_not_as_shown(request: HttpRequest, exc: CartNotAsShown) -> HttpResponse:
+    if not exc.only_quantities_differ:
+        messages.error(
+            request,
+            "Your cart changed since this page was shown. Please check it and place the order again.",
+        )
+        return redirect("shop:cart")
+    try:
+        changes = services.cart_set_quantities(user=request.user, quantities=exc.shown)
+    except InsufficientStock as exc_short:
+        names = {item.product_id: item.product.name for item in selectors.cart_items_for(request.user)}
+        messages.error(
+            request,
+            "Nothing was ordered: "
+            + "; ".join(
+                f"only {line.available:,} of {names.get(line.product_id, line.product_id)} available"
+                for line in exc_short.short_lines
+            )
+            + ". Your cart keeps its saved quantities.",
+        )
+        return redirect("shop:cart")
+    except (InvalidQuantity, ProductUnavailable):
+        messages.error(
+            request,
+            "Your cart changed since this page was shown. Please check it and place the order again.",
+        )
+        return redirect("shop:cart")
+    messages.warning(
+        request,
+        "Nothing was ordered yet: you changed quantities without updating the cart. They are "
+        "saved now ("
+        + "; ".join(f"{change.name} {change.quantity:,}" for change in changes)
+        + "). Check the new total and place the order.",
+    )
+    return redirect("shop:cart")
 
 
 # --- Orders ---------------------------------------------------------------------------------

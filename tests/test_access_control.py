@@ -12,6 +12,7 @@ from django.test import Client
 
 from shop import services
 from shop.models import ApiToken, CartItem, Order, Product, StockMovement
+from tests.checkout import checkout_data
 from tests.conftest import PASSWORD
 from tests.views.conftest import ShopClient
 
@@ -285,7 +286,7 @@ def test_the_browser_cannot_set_a_price_or_stock(
         "/cart/add/", {"product": flour.pk, "quantity": "1", "price": "0.01", "stock": "0"}
     )
     key = "5a0c3a43-7a57-4e5b-9f1b-2d0c0f3c1a9e"
-    buyer_browser.form_post("/cart/checkout/", {"idempotency_key": key, "total": "0.01"})
+    buyer_browser.form_post("/cart/checkout/", {**checkout_data(buyer, key), "total": "0.01"})
 
     assert detail.status_code == 405
     order = Order.objects.get(user=buyer)

@@ -11,6 +11,7 @@ from django.test import Client
 from shop import services
 from shop.models import CartItem, Order, Product, StockMovement
 from shop.selectors import MAX_SEARCH_LENGTH, product_search
+from tests.checkout import checkout_data
 from tests.views.conftest import ShopClient
 
 pytestmark = pytest.mark.django_db
@@ -339,7 +340,9 @@ def test_checkout_with_an_inactive_product_in_the_cart_changes_nothing(
     moves = StockMovement.objects.count()
 
     response = shop_client.form_post(
-        "/cart/checkout/", {"idempotency_key": "6f1c2a3e-0b7d-4c55-9d7e-2f0a8b1c3d4e"}, follow=True
+        "/cart/checkout/",
+        checkout_data(buyer, "6f1c2a3e-0b7d-4c55-9d7e-2f0a8b1c3d4e"),
+        follow=True,
     )
 
     assert response.status_code == 200

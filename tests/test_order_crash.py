@@ -18,6 +18,7 @@ from django.test import Client
 
 from shop import services
 from shop.models import CartItem, Order, OrderLine, Product, StockMovement
+from tests.checkout import checkout_data
 from tests.views.conftest import ShopClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,14 +70,14 @@ def test_a_crash_during_the_html_checkout_leaves_no_trace_and_keeps_the_cart(
     browser.force_login(buyer)
 
     with crash_after_first_write(RuntimeError("crash")) as failing:
-        response = browser.form_post("/cart/checkout/", {"idempotency_key": KEY})
+        response = browser.form_post("/cart/checkout/", checkout_data(buyer, KEY))
 
     assert failing.called
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
     assert_nothing_changed(buyer, stocked)
     # And the buyer can simply try again with the same form.
-    retry = browser.form_post("/cart/checkout/", {"idempotency_key": KEY})
+    retry = browser.form_post("/cart/checkout/", checkout_data(buyer, KEY))
     assert retry.status_code == 302
     assert Order.objects.filter(user=buyer).count() == 1
 
@@ -88,7 +89,7 @@ def test_the_database_failing_during_the_html_checkout_is_a_503_and_leaves_no_tr
     browser.force_login(buyer)
 
     with crash_after_first_write(OperationalError("server closed the connection")):
-        response = browser.form_post("/cart/checkout/", {"idempotency_key": KEY})
+        response = browser.form_post("/cart/checkout/", checkout_data(buyer, KEY))
 
     assert response.status_code == 503
     assert "temporarily unavailable" in response.content.decode()

@@ -7,7 +7,9 @@ from shop.services.cart import (
     cart_clear,
     cart_fit_to_stock,
     cart_remove,
+    cart_set_quantities,
     cart_set_quantity,
+    cart_take,
 )
 from shop.services.inventory import (
     product_add,
@@ -34,7 +36,9 @@ __all__ = [
     "cart_clear",
     "cart_fit_to_stock",
     "cart_remove",
+    "cart_set_quantities",
     "cart_set_quantity",
+    "cart_take",
     "normalise_lines",
     "order_cancel",
     "order_place",

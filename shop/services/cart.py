@@ -1,10 +1,11 @@
 """The buyer's cart, kept in the database so it follows the user across logins and instances."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 
 from shop.exceptions import (
     InsufficientStock,
@@ -88,6 +89,70 @@ def cart_set_quantity(*, user: AbstractBaseUser, product_id: int, quantity: int)
         item.quantity = quantity
         item.save(update_fields=["quantity", "updated_at"])
     return item
+
+
+def cart_set_quantities(
+    *, user: AbstractBaseUser, quantities: Mapping[int, int]
+) -> list[CartChange]:
+    """Set several cart lines at once (the quantities typed on the cart page), all or none.
+
+    Lines already at their quantity are left alone. Raises InvalidQuantity, ProductUnavailable
+    for a product not in the cart, or InsufficientStock listing every line asking for more than
+    is in stock. Returns one CartChange per line changed.
+    """
+    for quantity in quantities.values():
+        _check_quantity(quantity)
+    changes: list[CartChange] = []
+    with transaction.atomic():
+        items = {
+            item.product_id: item
+            for item in CartItem.objects.select_for_update()
+            .select_related("product")
+            .filter(user=user, product_id__in=list(quantities))
+            .order_by("product_id")
+        }
+        missing = sorted(set(quantities) - items.keys())
+        if missing:
+            raise ProductUnavailable(missing[0])
+        short = [
+            ShortLine(product_id=pid, requested=qty, available=items[pid].product.stock)
+            for pid, qty in sorted(quantities.items())
+            if qty != items[pid].quantity and qty > items[pid].product.stock
+        ]
+        if short:
+            raise InsufficientStock(short)
+        for pid, quantity in sorted(quantities.items()):
+            item = items[pid]
+            if item.quantity == quantity:
+                continue
+            changes.append(
+                CartChange(
+                    product_id=pid, name=item.product.name, requested=quantity, quantity=quantity
+                )
+            )
+            item.quantity = quantity
+            item.save(update_fields=["quantity", "updated_at"])
+    return changes
+
+
+def cart_take(*, user: AbstractBaseUser) -> dict[int, int]:
+    """Empty the user's cart and return what it held, {product_id: quantity}.
+
+    For the order's transaction: the rows deleted are the lines this checkout orders. A second
+    checkout of the same cart running at once waits on these rows' locks, then finds them gone
+    and takes nothing. One statement (DELETE ... RETURNING, which the ORM's delete() does not
+    offer) where a locked read and a delete would be two round trips on every checkout.
+    """
+    meta = CartItem._meta
+    quote = connection.ops.quote_name
+    column = {name: quote(meta.get_field(name).column) for name in ("user", "product", "quantity")}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(meta.db_table)} WHERE {column['user']} = %s "
+            f"RETURNING {column['product']}, {column['quantity']}",
+            [user.pk],
+        )
+        return dict(cursor.fetchall())
 
 
 def cart_remove(*, user: AbstractBaseUser, product_id: int) -> bool:

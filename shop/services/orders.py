@@ -15,14 +15,18 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from shop.exceptions import (
+    CartAlreadyOrdered,
+    CartNotAsShown,
     IdempotencyKeyReused,
     InsufficientStock,
     InvalidOrder,
     NotCancellable,
     OrderNotFound,
+    ShopError,
     ShortLine,
 )
 from shop.models import CartItem, Order, OrderLine, Product, StockMovement
+from shop.services.cart import cart_take
 from shop.services.stock import (
     apply_stock_changes,
     movements_for,
@@ -145,15 +149,14 @@ def order_place(
     user: AbstractBaseUser,
     lines: Iterable[LineInput],
     idempotency_key: str | None = None,
-    clear_cart: bool = False,
 ) -> PlacedOrder:
     """Place an order: every line in stock, or nothing changes at all.
 
     Raises InvalidOrder, InsufficientStock (listing every short line) or IdempotencyKeyReused.
     The SQL round trips do not grow with the number of lines: one read of the products, then
-    one transaction with (the cart delete and) order_write_taking_stock: on PostgreSQL one
-    statement inserting the order, lines and ledger rows, and last the conditional stock update
-    that takes the row locks; on SQLite separate ORM inserts, then the same update.
+    one transaction with order_write_taking_stock: on PostgreSQL one statement inserting the
+    order, lines and ledger rows, and last the conditional stock update that takes the row
+    locks; on SQLite separate ORM inserts, then the same update.
     """
     started = time.perf_counter()
     merged = normalise_lines(lines)
@@ -163,7 +166,34 @@ def order_place(
         existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
         if existing is not None:
             return _replay(existing, fingerprint)
+    return _place(
+        user=user,
+        merged=merged,
+        fingerprint=fingerprint,
+        idempotency_key=idempotency_key,
+        from_cart=False,
+        started=started,
+    )
 
+
+class _CartTakenMeanwhile(Exception):
+    """Raised inside the order's transaction to roll it back: the cart did not hold the lines
+    read before it (another checkout took them, or the cart changed)."""
+
+    def __init__(self, taken: dict[int, int]) -> None:
+        self.taken = taken
+        super().__init__("cart changed during checkout")
+
+
+def _place(
+    *,
+    user: AbstractBaseUser,
+    merged: dict[int, int],
+    fingerprint: str,
+    idempotency_key: str | None,
+    from_cart: bool,
+    started: float,
+) -> PlacedOrder:
     products = _products_for(merged)
     unknown = [pid for pid in merged if pid not in products or not products[pid].is_active]
     if unknown:
@@ -213,12 +243,16 @@ def order_place(
     )
     try:
         with transaction.atomic():
-            if clear_cart:
-                # Before the stock write, not after: the product rows are locked from that
-                # write to COMMIT, and this delete would only lengthen the wait of others.
-                CartItem.objects.filter(user=user, product_id__in=merged).delete()
-            taken = order_write_taking_stock(order=order, lines=order_lines)
-            require_every_line_taken(merged, taken)
+            if from_cart:
+                # The cart is consumed here, in the order's transaction, and the order holds
+                # exactly what this delete removed: a second checkout of the same cart waits
+                # for these rows and then finds none. Before the stock write, not after: the
+                # product rows are locked from that write to COMMIT.
+                taken = cart_take(user=user)
+                if taken != merged:
+                    raise _CartTakenMeanwhile(taken)
+            taken_stock = order_write_taking_stock(order=order, lines=order_lines)
+            require_every_line_taken(merged, taken_stock)
     except InsufficientStock as exc:
         _log_rejected(user, merged, exc.short_lines, started)
         raise
@@ -272,15 +306,67 @@ def _log_rejected(
 
 
 def order_place_from_cart(
-    *, user: AbstractBaseUser, idempotency_key: str | None = None
+    *,
+    user: AbstractBaseUser,
+    idempotency_key: str | None = None,
+    shown_lines: Mapping[int, int] | None = None,
 ) -> PlacedOrder:
-    """Place an order for everything in the user's cart and empty it in the same transaction."""
-    lines = list(CartItem.objects.filter(user=user).values_list("product_id", "quantity"))
-    if not lines:
-        raise InvalidOrder({"lines": ["Your cart is empty."]})
-    return order_place(
-        user=user, lines=lines, idempotency_key=idempotency_key, clear_cart=True
-    )
+    """Order what the user's cart holds and empty it, in one transaction.
+
+    `shown_lines` ({product_id: quantity}) are the lines the checkout page showed, with any
+    quantity the buyer typed there: when given, the cart must hold exactly these, or nothing is
+    ordered (CartNotAsShown). The order holds exactly the lines this checkout removed from the
+    cart; a second checkout of the same cart (another tab, another key) is refused with
+    CartAlreadyOrdered naming the order that took it. Also raises InvalidOrder (empty cart),
+    InsufficientStock (the cart is kept) and IdempotencyKeyReused. Same round trips as
+    order_place plus the cart read, whatever the number of lines.
+    """
+    started = time.perf_counter()
+    shown = None if shown_lines is None else {int(p): int(q) for p, q in shown_lines.items()}
+    if idempotency_key is not None:
+        _validate_idempotency_key(idempotency_key)
+        existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            # The same page submitted again: it placed this order.
+            if shown is None:
+                return PlacedOrder(order=existing, replayed=True)
+            return _replay(existing, _fingerprint(shown))
+    cart = dict(CartItem.objects.filter(user=user).values_list("product_id", "quantity"))
+    if not cart:
+        raise _cart_gone(user, shown)
+    if shown is not None and shown != cart:
+        raise CartNotAsShown(shown=shown, cart=cart)
+    cart = normalise_lines(cart.items())
+    try:
+        return _place(
+            user=user,
+            merged=cart,
+            fingerprint=_fingerprint(cart),
+            idempotency_key=idempotency_key,
+            from_cart=True,
+            started=started,
+        )
+    except _CartTakenMeanwhile as exc:
+        if idempotency_key is not None:
+            existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return _replay(existing, _fingerprint(cart))
+        if not exc.taken:
+            raise _cart_gone(user, cart) from None
+        raise CartNotAsShown(shown=cart, cart=exc.taken) from None
+
+
+def _cart_gone(user: AbstractBaseUser, expected: Mapping[int, int] | None) -> ShopError:
+    """The cart is empty: say which order took it when the user's latest order holds exactly
+    the lines this checkout expected, else that the cart is empty."""
+    latest = Order.objects.filter(user=user).order_by("-id").first()
+    if expected and latest is not None:
+        lines = dict(
+            OrderLine.objects.filter(order=latest).values_list("product_id", "quantity")
+        )
+        if lines == dict(expected):
+            return CartAlreadyOrdered(latest)
+    return InvalidOrder({"lines": ["Your cart is empty."]})
 
 
 def order_cancel(*, user: AbstractBaseUser, order_id: int) -> Order:

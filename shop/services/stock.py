@@ -8,6 +8,13 @@ order-line foreign keys inserted earlier in the same transaction hold KEY SHARE 
 rows in other transactions, which a plain FOR UPDATE would conflict with. On SQLite the
 IMMEDIATE transaction already serialises writers.
 
+No other code may write stock: Product.save() leaves it out, the product querysets refuse bulk
+writes naming it, and a database trigger (migration 0004) refuses any UPDATE that changes it
+without bumping stock_version by exactly one in the same statement, as the UPDATE below does.
+The guard lives in the database because every path ends there (raw SQL, data migrations'
+historical models, code yet to be written); it is a WHEN clause on the row trigger, so it adds
+no statement and no function call to this update.
+
 Two entry points: apply_stock_changes for any signed change (cancellations, restocks,
 corrections; the caller writes the ledger rows), and order_write_taking_stock for a new order,
 which writes the order, its lines and its ledger rows (on PostgreSQL in one statement: placing
@@ -52,7 +59,7 @@ def apply_stock_changes(
                 FOR NO KEY UPDATE
             )
             UPDATE {table} AS p
-            SET stock = p.stock + change.amount, updated_at = %s
+            SET stock = p.stock + change.amount, stock_version = p.stock_version + 1, updated_at = %s
             FROM change, locked
             WHERE p.id = change.id AND p.id = locked.id AND p.stock + change.amount >= 0
             RETURNING p.id, p.stock
@@ -61,7 +68,7 @@ def apply_stock_changes(
         sql = f"""
             WITH change(id, amount) AS (VALUES {values_sql})
             UPDATE {table} AS p
-            SET stock = p.stock + change.amount, updated_at = %s
+            SET stock = p.stock + change.amount, stock_version = p.stock_version + 1, updated_at = %s
             FROM change
             WHERE p.id = change.id AND p.stock + change.amount >= 0
             RETURNING id, stock

@@ -85,7 +85,7 @@ def test_a_line_found_short_under_the_lock_rolls_everything_back(buyer, make_pro
     real_write = services.orders.order_write_taking_stock
 
     def someone_else_bought_first(**kwargs):
-        Product.objects.filter(pk=sugar.pk).update(stock=1)
+        services.stock_set(product_id=sugar.pk, new_stock=1)
         return real_write(**kwargs)
 
     with mock.patch.object(services.orders, "order_write_taking_stock", someone_else_bought_first):
@@ -106,8 +106,8 @@ def test_every_line_found_short_under_the_lock_is_reported(buyer, make_product):
     real_write = services.orders.order_write_taking_stock
 
     def others_bought_first(**kwargs):
-        Product.objects.filter(pk=flour.pk).update(stock=0)
-        Product.objects.filter(pk=sugar.pk).update(stock=2)
+        services.stock_set(product_id=flour.pk, new_stock=0)
+        services.stock_set(product_id=sugar.pk, new_stock=2)
         return real_write(**kwargs)
 
     with mock.patch.object(services.orders, "order_write_taking_stock", others_bought_first):
@@ -208,7 +208,7 @@ def test_placing_from_the_cart_empties_it(buyer, make_product):
 def test_a_failed_checkout_keeps_the_cart(buyer, make_product):
     flour = make_product(stock=10)
     services.cart_add(user=buyer, product_id=flour.pk, quantity=4)
-    Product.objects.filter(pk=flour.pk).update(stock=3)
+    services.stock_set(product_id=flour.pk, new_stock=3)
 
     with pytest.raises(InsufficientStock):
         services.order_place_from_cart(user=buyer)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from shop import services
 from shop.models import CartItem, Order, Product
+from tests.checkout import checkout_data
 from tests.views.conftest import ShopClient
 
 CART = reverse("shop:cart")
@@ -163,7 +164,7 @@ def test_removing_another_buyers_line_is_404(
 def test_place_order_redirects_to_the_confirmation(
     buyer_client: ShopClient, filled: Any, rye: Product
 ) -> None:
-    response = buyer_client.form_post(CHECKOUT, {"idempotency_key": KEY})
+    response = buyer_client.form_post(CHECKOUT, checkout_data(filled, KEY))
     order = Order.objects.get(user=filled)
     assert response.status_code == 302
     assert response["Location"] == f"{order.get_absolute_url()}?placed=1"
@@ -175,8 +176,9 @@ def test_place_order_redirects_to_the_confirmation(
 
 
 def test_a_double_submit_places_one_order(buyer_client: ShopClient, filled: Any) -> None:
-    first = buyer_client.form_post(CHECKOUT, {"idempotency_key": KEY})
-    second = buyer_client.form_post(CHECKOUT, {"idempotency_key": KEY})
+    page = checkout_data(filled, KEY)
+    first = buyer_client.form_post(CHECKOUT, page)
+    second = buyer_client.form_post(CHECKOUT, page)
     assert Order.objects.filter(user=filled).count() == 1
     assert first["Location"] == second["Location"]
 
@@ -199,7 +201,7 @@ def test_insufficient_stock_keeps_the_cart_and_marks_short_lines(
     buyer_client: ShopClient, filled: Any, rye: Product, hops: Product
 ) -> None:
     services.stock_set(product_id=rye.pk, new_stock=1, note="sold at the counter")
-    response = buyer_client.form_post(CHECKOUT, {"idempotency_key": KEY})
+    response = buyer_client.form_post(CHECKOUT, checkout_data(filled, KEY))
     html = response.content.decode()
     assert response.status_code == 409
     assert "Only 1 available" in html and 'class="short"' in html
@@ -218,15 +220,36 @@ def test_set_short_lines_to_available(
     assert "Dark rye flour 2 → 1" in buyer_client.get(CART).content.decode()
 
 
-def test_an_old_cart_page_submitted_after_the_cart_changed_places_nothing(
+def test_an_old_cart_page_submitted_again_shows_its_order_and_places_nothing_more(
     buyer_client: ShopClient, filled: Any, rye: Product, hops: Product
 ) -> None:
-    buyer_client.form_post(CHECKOUT, {"idempotency_key": KEY})
+    page = checkout_data(filled, KEY)
+    first = buyer_client.form_post(CHECKOUT, page)
     services.cart_add(user=filled, product_id=hops.pk, quantity=1)
-    response = buyer_client.form_post(CHECKOUT, {"idempotency_key": KEY}, follow=True)
-    assert "Your cart changed since this page was shown." in response.content.decode()
+    again = buyer_client.form_post(CHECKOUT, page)
+    assert again["Location"] == first["Location"]
     assert Order.objects.filter(user=filled).count() == 1
     assert cart_of(filled) == {hops.pk: 1}
+
+
+def test_a_page_showing_other_lines_than_the_cart_places_nothing(
+    buyer_client: ShopClient, filled: Any, rye: Product, hops: Product
+) -> None:
+    page = checkout_data(filled, KEY)
+    services.cart_remove(user=filled, product_id=hops.pk)  # in another tab
+    response = buyer_client.form_post(CHECKOUT, page, follow=True)
+    assert "Your cart changed since this page was shown." in response.content.decode()
+    assert not Order.objects.exists()
+    assert cart_of(filled) == {rye.pk: 2}
+
+
+def test_a_checkout_posting_no_lines_places_nothing(
+    buyer_client: ShopClient, filled: Any, rye: Product, hops: Product
+) -> None:
+    response = buyer_client.form_post(CHECKOUT, {"idempotency_key": KEY}, follow=True)
+    assert "Your cart changed since this page was shown." in response.content.decode()
+    assert not Order.objects.exists()
+    assert cart_of(filled) == {rye.pk: 2, hops.pk: 1}
 
 
 def test_htmx_set_short_lines_returns_the_cart_partial(

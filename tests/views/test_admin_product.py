@@ -1,0 +1,95 @@
+"""The product admin: staff edit a product's details without touching its stock, and change
+stock only through the stock service's form fields."""
+
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from shop import services
+from shop.admin import ProductAdminForm
+from shop.models import Product, StockMovement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(staff: Any) -> Client:
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+def change_form(product: Product, **changes: Any) -> dict[str, Any]:
+    return {
+        "sku": product.sku,
+        "name": product.name,
+        "category": product.category_id,
+        "description": product.description,
+        "unit": product.unit,
+        "price": str(product.price),
+        "currency": product.currency,
+        "is_active": "on",
+        "stock_change": "",
+        "stock_change_reason": "restock",
+        "stock_note": "",
+        **changes,
+    }
+
+
+def test_saving_a_description_keeps_stock_ordered_while_the_form_was_processed(
+    staff_client: Client, buyer: Any, make_product: Any
+) -> None:
+    flour = make_product(stock=10)
+    real_clean = ProductAdminForm.clean
+
+    def an_order_arrives(form: ProductAdminForm) -> Any:
+        # After the admin has read the product (form.instance), before it saves it.
+        services.order_place(user=buyer, lines=[(flour.pk, 3)])
+        return real_clean(form)
+
+    with mock.patch.object(ProductAdminForm, "clean", an_order_arrives):
+        response = staff_client.post(
+            f"/admin/shop/product/{flour.pk}/change/", change_form(flour, description="New text")
+        )
+
+    assert response.status_code == 302
+    flour.refresh_from_db()
+    assert (flour.description, flour.stock) == ("New text", 7)
+    call_command("check_ledger")
+
+
+def test_a_stock_change_in_the_admin_goes_through_the_stock_service(
+    staff_client: Client, staff: Any, make_product: Any
+) -> None:
+    flour = make_product(stock=10)
+
+    response = staff_client.post(
+        f"/admin/shop/product/{flour.pk}/change/",
+        change_form(flour, stock_change="-4", stock_change_reason="correction", stock_note="damp"),
+    )
+
+    assert response.status_code == 302
+    assert Product.objects.get(pk=flour.pk).stock == 6
+    movement = StockMovement.objects.get(product=flour, reason="correction")
+    assert (movement.quantity, movement.user, movement.note) == (-4, staff, "damp")
+    call_command("check_ledger")
+
+
+def test_a_new_product_in_the_admin_gets_its_initial_stock_and_ledger_row(
+    staff_client: Client, category: Any
+) -> None:
+    response = staff_client.post(
+        "/admin/shop/product/add/",
+        {
+            "sku": "ADM-1", "name": "Spelt", "category": category.pk, "description": "",
+            "unit": "25 kg sack", "price": "20.00", "currency": "GBP", "is_active": "on",
+            "initial_stock": "40",
+        },
+    )
+
+    assert response.status_code == 302
+    assert Product.objects.get(sku="ADM-1").stock == 40
+    call_command("check_ledger")
