@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from shop import error_handlers, health
+from shop import accounts, error_handlers, health
 from shop.api import errors as api_errors
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    # Before admin.site.urls: the admin's login is allauth's, rate limits included.
+    path("admin/login/", accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("shop.api.urls")),

@@ -107,3 +107,70 @@ def test_password_reset_sends_a_link(anon_client: ShopClient, buyer: Any) -> Non
     assert response["Location"] == reverse("account_reset_password_done")
     assert len(mail.outbox) == 1
     assert "Check your email" in anon_client.get(response["Location"]).content.decode()
+
+
+# --- The admin's login is allauth's -----------------------------------------------------------
+
+
+def test_the_admin_sends_visitors_to_the_shops_login_and_back(anon_client: ShopClient, db: None) -> None:
+    response = anon_client.get("/admin/", follow=True)
+
+    assert response.redirect_chain[-1][0] == f"{reverse('account_login')}?next=%2Fadmin%2F"
+    assert ">Log in</button>" in response.content.decode()
+
+
+def test_the_admins_own_login_form_no_longer_logs_anyone_in(
+    anon_client: ShopClient, staff: Any
+) -> None:
+    # It counted no failures: after 15 wrong passwords the right one still got straight in.
+    for _ in range(15):
+        anon_client.form_post("/admin/login/?next=/admin/", {"username": staff.email, "password": "nope"})
+
+    response = anon_client.form_post(
+        "/admin/login/?next=/admin/", {"username": staff.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next=%2Fadmin%2F"
+    assert "_auth_user_id" not in anon_client.session
+    assert anon_client.get("/admin/").status_code == 302
+
+
+def test_staff_log_in_to_the_admin_through_allauth(anon_client: ShopClient, staff: Any) -> None:
+    response = anon_client.form_post(
+        reverse("account_login"), {"login": staff.email, "password": PASSWORD, "next": "/admin/"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert anon_client.get("/admin/").status_code == 200
+
+
+def test_staff_are_locked_out_after_five_failures_like_buyers(
+    anon_client: ShopClient, staff: Any
+) -> None:
+    for _ in range(5):
+        anon_client.form_post(
+            reverse("account_login"), {"login": staff.email, "password": "nope", "next": "/admin/"}
+        )
+
+    response = anon_client.form_post(
+        reverse("account_login"), {"login": staff.email, "password": PASSWORD, "next": "/admin/"}
+    )
+
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in anon_client.session
+    assert anon_client.get("/admin/").status_code == 302
+
+
+def test_a_signed_in_buyer_gets_a_403_from_the_admin_login_not_a_loop(
+    buyer_client: ShopClient,
+) -> None:
+    assert buyer_client.get("/admin/login/?next=/admin/").status_code == 403
+
+
+def test_the_admin_login_keeps_only_a_local_next(anon_client: ShopClient, db: None) -> None:
+    response = anon_client.get("/admin/login/?next=https://evil.example/")
+
+    assert response["Location"] == f"{reverse('account_login')}?next=%2Fadmin%2F"
