@@ -192,6 +192,15 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind a reverse proxy every request arrives from the proxy's address, so one client's
+# failures would lock everybody out. Count the client's address instead: the Nth address from
+# the right of X-Forwarded-For, N = the number of proxies we run (each appends the address it
+# saw), or a header that the outermost proxy sets and overwrites. Unset (direct exposure), the
+# header is ignored, since any client can send one.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "shop:catalogue"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

@@ -169,3 +169,28 @@ def test_production_responses_carry_the_security_headers(production_probe: dict)
     assert "frame-ancestors 'none'" in csp
     assert "unsafe-inline" not in csp
     assert "unsafe-eval" not in csp
+
+
+CLIENT_IP_PROBE = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT, settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
+)
+
+
+def test_the_trusted_proxies_come_from_the_environment() -> None:
+    default = run(["-c", CLIENT_IP_PROBE], production_env())
+    proxied = run(
+        ["-c", CLIENT_IP_PROBE],
+        production_env(TRUSTED_PROXY_COUNT="2", TRUSTED_CLIENT_IP_HEADER="X-Real-IP"),
+    )
+
+    assert default.stdout.split() == ["0", "None"], default.stderr
+    assert proxied.stdout.split() == ["2", "X-Real-IP"], proxied.stderr
+
+
+def test_a_malformed_proxy_count_fails_loudly() -> None:
+    for bad in ("one", "-1"):
+        result = run(["manage.py", "check"], production_env(TRUSTED_PROXY_COUNT=bad))
+
+        assert result.returncode != 0
+        assert "TRUSTED_PROXY_COUNT must be" in result.stderr
