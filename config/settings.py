@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "django_tables2",
+    "django_tasks_db",
     "shop",
 ]
 
@@ -179,6 +180,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Mail through the task queue (shop/services/mail.py), login-form tweaks: shop/accounts.py.
+ACCOUNT_ADAPTER = "shop.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
@@ -225,6 +228,22 @@ elif os.environ.get("EMAIL_HOST"):
     _EMAIL_OPTIONS = {"host": os.environ["EMAIL_HOST"]}
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")
+
+# --- Background tasks (Django's django.tasks): mail goes out from a worker -------------------
+# "database" (production default): tasks are rows (django-tasks-db), written in the request's
+# transaction and run by `python manage.py db_worker`, so a dead mail server never fails a
+# request and a failed send is retried (shop/services/mail.py). "immediate" (development
+# default, with DEBUG on): tasks run inside the request that queues them, no worker needed; a
+# failure is still caught and logged, but a slow mail server slows that request and nothing is
+# retried.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or ("immediate" if DEBUG else "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be database or immediate, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

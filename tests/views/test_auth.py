@@ -1,9 +1,11 @@
+import socket
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import PASSWORD
 from tests.views.conftest import ShopClient
@@ -174,3 +176,46 @@ def test_the_admin_login_keeps_only_a_local_next(anon_client: ShopClient, db: No
     response = anon_client.get("/admin/login/?next=https://evil.example/")
 
     assert response["Location"] == f"{reverse('account_login')}?next=%2Fadmin%2F"
+
+
+# --- Mail never breaks a request --------------------------------------------------------------
+
+
+@pytest.fixture
+def dead_mail_server(settings: Any) -> None:
+    # SMTP to a port nobody listens on: every send raises ConnectionRefusedError.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2},
+        }
+    }
+
+
+@pytest.fixture(params=["immediate", "database"])
+def task_backend(request: pytest.FixtureRequest, settings: Any) -> str:
+    if request.param == "database":
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return request.param
+
+
+def queued_mail() -> list[dict[str, Any]]:
+    return [
+        task.args_kwargs["kwargs"]
+        for task in DBTaskResult.objects.filter(task_path="shop.services.mail.mail_send")
+    ]
+
+
+def test_password_reset_answers_normally_when_the_mail_server_is_down(
+    anon_client: ShopClient, buyer: Any, dead_mail_server: None, task_backend: str
+) -> None:
+    response = anon_client.form_post(reverse("account_reset_password"), {"email": buyer.email})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_reset_password_done")
+    if task_backend == "database":
+        [queued] = queued_mail()
+        assert queued["to"] == [buyer.email] and "/accounts/password/reset/key/" in queued["body"]
