@@ -185,8 +185,18 @@ ACCOUNT_ADAPTER = "shop.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# One account per address, and an address counts only once its owner proved it. A B2B shop
+# sells on account to the address it has, so: verification is mandatory, by a code mailed to
+# the address (nothing is stored for an address being added until its code is entered, so a
+# pending addition blocks nobody); changing the address replaces the old one once verified.
+# With enumeration prevention, signing up with a registered address looks exactly like a new
+# signup ("enter the code we sent"), and the owner gets an "account already exists" mail.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "shop.accounts.SignupForm"}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 # allauth's defaults already rate-limit login failures; named here so they are visible.
