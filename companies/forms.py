@@ -1,6 +1,6 @@
 from typing import Any
 
-from allauth.account.forms import SignupForm
+from shop.accounts import SignupForm
 from django import forms
 from django.db import transaction
 from django.http import HttpRequest

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from companies.exceptions import (
 )
 from companies.models import Address, Company, Invitation, Membership, Role
 from companies.selectors import hash_invitation_key, membership_for
+from shop.services.mail import mail_enqueue
 
 INVITATION_DAYS = 7
 
@@ -268,18 +269,20 @@ def invitation_create(*, actor: Any, email: str, role: str, base_url: str) -> Is
 
 
 def invitation_send_mail(*, invitation: Invitation, url: str) -> None:
-    """The one place an invitation is mailed (to move onto the background mail path later)."""
+    """The one place an invitation is mailed: queued, so a dead mail server never fails it."""
     inviter = invitation.invited_by.email if invitation.invited_by else "A colleague"
-    send_mail(
-        subject=f"Join {invitation.company.name} on Millstone Ingredients",
-        message=(
-            f"{inviter} invites you to order for {invitation.company.name} "
-            f"as {invitation.get_role_display().lower()}.\n\n"
-            f"Create your account here:\n{url}\n\n"
-            f"The link works once and expires on {invitation.expires_at:%d %B %Y}.\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[invitation.email],
+    mail_enqueue(
+        message=EmailMessage(
+            subject=f"Join {invitation.company.name} on Millstone Ingredients",
+            body=(
+                f"{inviter} invites you to order for {invitation.company.name} "
+                f"as {invitation.get_role_display().lower()}.\n\n"
+                f"Create your account here:\n{url}\n\n"
+                f"The link works once and expires on {invitation.expires_at:%d %B %Y}.\n"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[invitation.email],
+        )
     )
 
 

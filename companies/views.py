@@ -5,6 +5,7 @@ post and redirect."""
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from allauth.account.views import SignupView
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -193,6 +194,9 @@ class InvitationSignupView(SignupView):
             return render(
                 request, "companies/join_existing.html", {"invitation": self.invitation}, status=409
             )
+        # The link came by mail to this address, so the address is proven: allauth's own hook
+        # for "verified beyond allauth" (an accepted invitation) spares a second code.
+        get_adapter(request).stash_verified_email(request, self.invitation.email)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_class(self) -> type[InvitedSignupForm]:

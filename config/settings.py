@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "django_tables2",
+    "django_tasks_db",
     "shop",
     "companies",
 ]
@@ -184,13 +185,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Mail through the task queue (shop/services/mail.py), login-form tweaks: shop/accounts.py.
+ACCOUNT_ADAPTER = "shop.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # Signing up opens a company (name, VAT number, delivery address) with the user as its admin.
 ACCOUNT_FORMS = {"signup": "companies.forms.CompanySignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# One account per address, and an address counts only once its owner proved it. A B2B shop
+# sells on account to the address it has, so: verification is mandatory, by a code mailed to
+# the address (nothing is stored for an address being added until its code is entered, so a
+# pending addition blocks nobody); changing the address replaces the old one once verified.
+# With enumeration prevention, signing up with a registered address looks exactly like a new
+# signup ("enter the code we sent"), and the owner gets an "account already exists" mail.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 # allauth's defaults already rate-limit login failures; named here so they are visible.
@@ -199,6 +211,15 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind a reverse proxy every request arrives from the proxy's address, so one client's
+# failures would lock everybody out. Count the client's address instead: the Nth address from
+# the right of X-Forwarded-For, N = the number of proxies we run (each appends the address it
+# saw), or a header that the outermost proxy sets and overwrites. Unset (direct exposure), the
+# header is ignored, since any client can send one.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "shop:catalogue"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
@@ -223,6 +244,22 @@ elif os.environ.get("EMAIL_HOST"):
     _EMAIL_OPTIONS = {"host": os.environ["EMAIL_HOST"]}
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")
+
+# --- Background tasks (Django's django.tasks): mail goes out from a worker -------------------
+# "database" (production default): tasks are rows (django-tasks-db), written in the request's
+# transaction and run by `python manage.py db_worker`, so a dead mail server never fails a
+# request and a failed send is retried (shop/services/mail.py). "immediate" (development
+# default, with DEBUG on): tasks run inside the request that queues them, no worker needed; a
+# failure is still caught and logged, but a slow mail server slows that request and nothing is
+# retried.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or ("immediate" if DEBUG else "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be database or immediate, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from shop import docs, error_handlers, health
+from shop import accounts, docs, error_handlers, health
 from shop.api import errors as api_errors
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("docs/api/", docs.api_reference, name="api_reference"),
+    # Before admin.site.urls: the admin's login is allauth's, rate limits included.
+    path("admin/login/", accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("shop.api.urls")),

@@ -1,8 +1,10 @@
-"""Journey 1: a new buyer signs up, logs out and logs in again with the same email and password."""
+"""Journey 1: a new buyer signs up, confirms the emailed code, logs out and logs in again with the
+same email and password."""
 
 import re
 
 from django.contrib.auth import get_user_model
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from ui import Shooter
@@ -23,6 +25,15 @@ def test_a_new_buyer_signs_up_logs_out_and_logs_in_again(
     page.get_by_label("Delivery address").fill("1 Church Street\nThirsk")
     page.get_by_label("Postcode").fill("YO7 1AA")
     page.get_by_role("button", name="Sign up").click()
+
+    # The address counts once its owner proves it: a code comes by mail.
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    expect(page.get_by_role("main")).to_contain_text(f"We've sent a code to {EMAIL}")
+    shoot(page, "signup-code")
+    [sent] = mail.outbox
+    assert sent.to == [EMAIL]
+    page.get_by_label("Code").fill(re.search(r"browser window\.\s+(\S+)", sent.body).group(1))
+    page.get_by_role("button", name="Confirm").click()
 
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator("#user-email")).to_have_text(EMAIL)

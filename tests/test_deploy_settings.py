@@ -182,3 +182,63 @@ def test_production_responses_carry_the_security_headers(production_probe: dict)
     assert "frame-ancestors 'none'" in csp
     assert "unsafe-inline" not in csp
     assert "unsafe-eval" not in csp
+
+
+CLIENT_IP_PROBE = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT, settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
+)
+
+
+def test_the_trusted_proxies_come_from_the_environment() -> None:
+    default = run(["-c", CLIENT_IP_PROBE], production_env())
+    proxied = run(
+        ["-c", CLIENT_IP_PROBE],
+        production_env(TRUSTED_PROXY_COUNT="2", TRUSTED_CLIENT_IP_HEADER="X-Real-IP"),
+    )
+
+    assert default.stdout.split() == ["0", "None"], default.stderr
+    assert proxied.stdout.split() == ["2", "X-Real-IP"], proxied.stderr
+
+
+def test_a_malformed_proxy_count_fails_loudly() -> None:
+    for bad in ("one", "-1"):
+        result = run(["manage.py", "check"], production_env(TRUSTED_PROXY_COUNT=bad))
+
+        assert result.returncode != 0
+        assert "TRUSTED_PROXY_COUNT must be" in result.stderr
+
+
+def compose() -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_a_mail_worker_with_the_apps_environment() -> None:
+    services = compose()["services"]
+
+    worker = services["worker"]
+    assert worker["command"][:3] == ["python", "manage.py", "db_worker"]
+    assert worker["environment"] == services["web"]["environment"]
+    assert worker["image"] == services["web"]["image"]
+    assert worker["healthcheck"] == {"disable": True}  # the image's probes HTTP, which it does not serve
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_compose_counts_clients_behind_its_nginx() -> None:
+    assert compose()["x-app-env"]["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-1}"
+    assert "$proxy_add_x_forwarded_for" in (ROOT / "deploy" / "nginx.conf").read_text()
+
+
+TASKS_PROBE = "import django; django.setup(); from django.conf import settings; print(settings.TASKS['default']['BACKEND'])"
+
+
+def test_production_queues_tasks_in_the_database_and_development_runs_them_at_once() -> None:
+    production = run(["-c", TASKS_PROBE], production_env())
+    development = run(["-c", TASKS_PROBE], production_env(DEBUG="true"))
+    bad = run(["manage.py", "check"], production_env(TASKS_BACKEND="celery"))
+
+    assert production.stdout.strip() == "django_tasks_db.DatabaseBackend", production.stderr
+    assert development.stdout.strip() == "django.tasks.backends.immediate.ImmediateBackend"
+    assert bad.returncode != 0 and "TASKS_BACKEND must be database or immediate" in bad.stderr

@@ -73,6 +73,7 @@ BUYER_PAGES = [
     "/orders/{order}/",
     "/orders/{order}/cancel/",
     "/tokens/",
+    "/accounts/email/",
     "/accounts/logout/",
     "/no-such-page/",
 ]
@@ -207,3 +208,15 @@ def test_htmx_writes_carry_the_csrf_token_from_the_page(
         HTTP_X_CSRFTOKEN=token,
     )
     assert response.status_code == 200
+
+
+def test_the_emailed_code_page_needs_no_inline_code_either(client: Client) -> None:
+    client.post(
+        "/accounts/signup/",
+        {"email": "new@bakery.test", "password1": "rye-and-caraway-2026", "password2": "rye-and-caraway-2026"},
+    )
+
+    response = client.get("/accounts/confirm-email/")
+
+    assert response.status_code == 200 and "Code" in response.content.decode()
+    assert inline_code_in(response.content.decode()) == []

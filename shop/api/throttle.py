@@ -10,7 +10,9 @@ CACHE_IN_DATABASE in config/settings.py).
 import math
 import time
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import get_adapter
+from allauth.account.utils import has_verified_email
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
@@ -40,6 +42,15 @@ def authenticate_for_token(request: HttpRequest, *, email: str, password: str) -
     # page); for the API that is just a failed login, with the same message as a wrong one.
     if user is None or not user.is_active:
         raise not_authenticated("Wrong email or password.")
+    # The browser login asks for the emailed code first; the API must not be a way around it
+    # (an account signed up with someone else's address would otherwise get tokens).
+    if (
+        allauth_settings.EMAIL_VERIFICATION == allauth_settings.EmailVerificationMethod.MANDATORY
+        and not has_verified_email(user)
+    ):
+        raise not_authenticated(
+            "Verify your email address first: log in on the website and enter the code we send."
+        )
     return user
 
 

@@ -5,6 +5,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -74,6 +76,18 @@ def test_it_refuses_an_inactive_user_with_the_right_password(api_client: Client,
 
     assert error["message"] == "Wrong email or password."
     assert not ApiToken.objects.exists()
+
+
+def test_it_refuses_an_account_whose_email_is_not_verified(api_client: Client, db: None) -> None:
+    # Signed up with an address it does not own: the browser asks for the mailed code; so must this.
+    user = get_user_model().objects.create_user(username="u", email="squatter@bakery.test", password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+
+    response = post(api_client, {"email": user.email, "password": PASSWORD})
+
+    assert_error(response, 401, "not_authenticated")
+    assert "Verify your email address" in response.json()["error"]["message"]
+    assert not ApiToken.objects.filter(user=user).exists()
 
 
 def test_it_rate_limits_repeated_failures_for_one_email(api_client: Client, buyer: Any) -> None:

@@ -4,6 +4,7 @@ from html import escape
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
@@ -100,6 +101,8 @@ def test_an_admin_invites_a_colleague_who_signs_up_into_the_company(
     assert response.status_code == 302
     membership = Membership.objects.get(user__email="new@ryeandco.test")
     assert (membership.company_id, membership.role) == (company.pk, Role.VIEWER)
+    # The link came by mail to that address: it counts as verified, so no code is asked for.
+    assert EmailAddress.objects.get(email="new@ryeandco.test").verified
     assert newcomer.get(reverse("companies:overview")).status_code == 200
     # Used once: the link no longer works.
     assert ShopClient().get(path).status_code == 404
