@@ -213,7 +213,15 @@ def test_htmx_writes_carry_the_csrf_token_from_the_page(
 def test_the_emailed_code_page_needs_no_inline_code_either(client: Client) -> None:
     client.post(
         "/accounts/signup/",
-        {"email": "new@bakery.test", "password1": "rye-and-caraway-2026", "password2": "rye-and-caraway-2026"},
+        {
+            "email": "new@bakery.test",
+            "password1": "rye-and-caraway-2026",
+            "password2": "rye-and-caraway-2026",
+            "company_name": "New Bakery Ltd",
+            "address_lines": "1 Mill Lane\nYork",
+            "postcode": "YO1 7HH",
+            "country": "GB",
+        },
     )
 
     response = client.get("/accounts/confirm-email/")
