@@ -1,4 +1,6 @@
-"""HTML views, being split by area: for now everything is still in shop.views.cart."""
+"""HTML views, a module per area mirroring shop/services/ (the JSON API is shop/api/).
 
-from shop.views.cart import *  # noqa: F403
-from shop.views.cart import price_list_for  # noqa: F401  (patched by tests)
+One shape: check input, call the service, redirect (or re-render with errors). HTMX requests
+get a partial of the same template; the same URL without HTMX renders the whole page, so every
+flow also works with JavaScript off.
+"""

@@ -184,7 +184,7 @@ def test_buyers_on_different_price_lists_never_share_results(
 ) -> None:
     make_product(name="Rye flour")
     monkeypatch.setattr(
-        "shop.views.price_list_for", lambda user: "contract-a" if user == buyer else "list"
+        "shop.views.catalogue.price_list_for", lambda user: "contract-a" if user == buyer else "list"
     )
 
     buyer_client.get(URL)
