@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from shop import docs, error_handlers, health
+from shop import error_handlers, health
 from shop.api import errors as api_errors
+from shop.views import docs
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
