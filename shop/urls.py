@@ -1,9 +1,7 @@
 from django.urls import path
 
+from shop import converters  # noqa: F401  (registers <id:...>)
 from shop.views import cart, catalogue, orders, tokens
-# Registers the API's "id" converter (1 to 18 digits). A longer id is a 404 here too, instead
-# of an integer overflow in the database driver (SQLite raises OverflowError: a 500).
-from shop.api import urls as _api_urls  # noqa: F401
 
 app_name = "shop"
 
