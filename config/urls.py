@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import admin
 from django.urls import include, path, re_path
 
@@ -5,15 +7,17 @@ from shop import error_handlers, health
 from shop.api import errors as api_errors
 from shop.views import docs
 
+API_ROUTE = api_errors.API_PREFIX.removeprefix("/")  # "api/": routes have no leading slash
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("docs/api/", docs.api_reference, name="api_reference"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("api/v1/", include("shop.api.urls")),
+    path(f"{API_ROUTE}v1/", include("shop.api.urls")),
     path("company/", include("companies.urls")),
     # Other API versions or typos: still JSON, even with DEBUG on.
-    re_path(r"^api/", api_errors.api_not_found),
+    re_path(rf"^{re.escape(API_ROUTE)}", api_errors.api_not_found),
     path("", include("shop.urls")),
 ]
 
