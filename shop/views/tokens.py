@@ -34,7 +34,10 @@ def _render_tokens(
     request: HttpRequest, form: TokenCreateForm, *, secret: str = "", status: int = 200
 ) -> HttpResponse:
     now = timezone.now()
-    rows = [TokenRow(token, _token_status(token, now)) for token in selectors.tokens_for(request.user)]
+    rows = [
+        TokenRow(token, _token_status(token, now))
+        for token in selectors.tokens_for(request.user, include_revoked=True)
+    ]
     return render(
         request, "shop/tokens.html", {"form": form, "rows": rows, "secret": secret}, status=status
     )
