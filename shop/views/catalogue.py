@@ -9,7 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from shop import selectors
 from shop.forms import CatalogueFilterForm
-from shop.fragments import catalogue_results, price_list_for
+from shop.catalogue_cache import catalogue_results, price_list_for
 from shop.tables import ProductTable, table_configure
 from shop.views.common import wants_partial
 

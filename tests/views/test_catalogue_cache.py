@@ -1,4 +1,4 @@
-"""The catalogue's cached results (shop/fragments.py): the same for everyone who sees them,
+"""The catalogue's cached results (shop/catalogue_cache.py): the same for everyone who sees them,
 never stale, never holding anything of the viewer's but their own CSRF token; the layout
 around them is rendered per request."""
 
