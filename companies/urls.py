@@ -1,7 +1,7 @@
 from django.urls import path
 
 from companies import views
-from shop.api import urls as _api_urls  # noqa: F401  (registers the "id" converter)
+from shop import converters  # noqa: F401  (registers <id:...>)
 
 app_name = "companies"
 

@@ -162,7 +162,7 @@ CACHES = {
         "LOCATION": "product_counts",
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
-    # The catalogue's rendered results (shop/fragments.py), 25 to 100 rows, about 25 KB to
+    # The catalogue's rendered results (shop/catalogue_cache.py), 25 to 100 rows, about 25 KB to
     # 100 KB each: per process, so at most ~30 MB whatever URLs are asked for (LocMemCache
     # culls a third of its entries when full). Keyed by content, so nothing needs
     # invalidating across processes.
@@ -361,7 +361,7 @@ SHOP_CURRENCY = "GBP"
 SHOP_LOW_STOCK_THRESHOLD = env_int("SHOP_LOW_STOCK_THRESHOLD", 10)
 # Seconds a product-list total (catalogue, GET /api/v1/products) is reused; 0 counts every time.
 SHOP_PRODUCT_COUNT_CACHE_SECONDS = env_int("SHOP_PRODUCT_COUNT_CACHE_SECONDS", 30)
-# Seconds the catalogue's rendered results are kept (shop/fragments.py). They are keyed by
+# Seconds the catalogue's rendered results are kept (shop/catalogue_cache.py). They are keyed by
 # everything they show, so this bounds memory, not staleness; 0 renders every request.
 SHOP_PAGE_CACHE_SECONDS = env_int("SHOP_PAGE_CACHE_SECONDS", 300)
 SHOP_MAX_LINE_QUANTITY = 10_000

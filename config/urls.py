@@ -1,8 +1,13 @@
+import re
+
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from shop import accounts, docs, error_handlers, health
+from shop import accounts, error_handlers, health
 from shop.api import errors as api_errors
+from shop.views import docs
+
+API_ROUTE = api_errors.API_PREFIX.removeprefix("/")  # "api/": routes have no leading slash
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -11,10 +16,10 @@ urlpatterns = [
     path("admin/login/", accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("api/v1/", include("shop.api.urls")),
+    path(f"{API_ROUTE}v1/", include("shop.api.urls")),
     path("company/", include("companies.urls")),
     # Other API versions or typos: still JSON, even with DEBUG on.
-    re_path(r"^api/", api_errors.api_not_found),
+    re_path(rf"^{re.escape(API_ROUTE)}", api_errors.api_not_found),
     path("", include("shop.urls")),
 ]
 

@@ -70,6 +70,13 @@ class InvalidQuantity(ShopError):
         super().__init__(message)
 
 
+class InvalidTokenExpiry(ShopError):
+    """A token's lifetime that is not a whole number of days in the allowed range."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
 class StockWouldGoNegative(ShopError):
     def __init__(self, product_id: int, change: int, available: int) -> None:
         self.product_id = product_id

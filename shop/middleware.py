@@ -11,14 +11,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 
-from shop.api.errors import error_response
+from shop.api.errors import error_response, is_api_request
 
 logger = logging.getLogger("shop.faults")
 request_logger = logging.getLogger("shop.requests")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
-API_PREFIX = "/api/"
 
 
 def drop_broken_connections() -> None:
@@ -37,7 +36,7 @@ def drop_broken_connections() -> None:
 
 def service_unavailable_response(request: HttpRequest) -> HttpResponse:
     """A 503 for a request that could not reach the database: JSON under /api/, a page otherwise."""
-    if request.path.startswith(API_PREFIX):
+    if is_api_request(request):
         response: HttpResponse = JsonResponse(
             {
                 "error": {
@@ -89,7 +88,7 @@ def is_database_unavailable(exception: BaseException | None) -> bool:
 
 def request_too_large_response(request: HttpRequest) -> HttpResponse:
     """A 413: the API's JSON envelope under /api/, the shop's page otherwise."""
-    if request.path.startswith(API_PREFIX):
+    if is_api_request(request):
         return error_response(
             413, "too_large", f"The request body is over the limit of {limit_text()}."
         )

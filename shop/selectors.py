@@ -126,19 +126,18 @@ def order_for(user: AbstractBaseUser, order_id: int) -> Order | None:
     return Order.objects.filter(user=user, pk=order_id).prefetch_related("lines").first()
 
 
-def api_tokens_for(user: AbstractBaseUser) -> QuerySet[ApiToken]:
-    """The user's tokens that have not been revoked (expired ones included), newest first."""
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at", "-id")
-
-
 def order_for_idempotency_key(user: AbstractBaseUser, key: str) -> Order | None:
     """The order a checkout form already placed: a resubmitted form finds it instead of failing."""
     return Order.objects.filter(user=user, idempotency_key=key).first()
 
 
-def tokens_for(user: AbstractBaseUser) -> QuerySet[ApiToken]:
-    """All the user's tokens, revoked ones included (the tokens page shows their status)."""
-    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+def tokens_for(user: AbstractBaseUser, *, include_revoked: bool) -> QuerySet[ApiToken]:
+    """The user's tokens, newest first, expired ones included. The tokens page shows the
+    revoked ones too, with their status; the API lists only those not revoked."""
+    tokens = ApiToken.objects.filter(user=user)
+    if not include_revoked:
+        tokens = tokens.filter(revoked_at__isnull=True)
+    return tokens.order_by("-created_at", "-id")
 
 
 def product_get(product_id: int) -> Product | None:

@@ -15,18 +15,12 @@ from django_tables2.utils import OrderBy
 
 from shop.api.pagination import MAX_PAGE_SIZE
 from shop.models import Order, Product
+from shop.money import money_display
 from shop.paginators import KnownCountPaginator
 
 DEFAULT_PER_PAGE = 25
 CSV_CHUNK = 500
 _POSITIVE = re.compile(r"[0-9]{1,9}")
-
-CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
-
-
-def money(amount: Decimal, currency: str) -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{amount:,.2f}" if symbol else f"{amount:,.2f} {currency}"
 
 
 class ProductTable(tables.Table):
@@ -52,7 +46,7 @@ class ProductTable(tables.Table):
         empty_text = "No products match your search."
 
     def render_price(self, value: Decimal, record: Product) -> str:
-        return money(value, record.currency)
+        return money_display(value, record.currency)
 
 
 class OrderTable(tables.Table):
@@ -80,7 +74,7 @@ class OrderTable(tables.Table):
         empty_text = "You have not placed any orders yet."
 
     def render_total(self, value: Decimal, record: Order) -> str:
-        return money(value, record.currency)
+        return money_display(value, record.currency)
 
     def value_total(self, value: Decimal) -> str:
         return str(value)

@@ -10,7 +10,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 logger = logging.getLogger("shop.api")
 
-API_PATH_PREFIX = "/api/"
+# Every path of the JSON API starts here (config/urls.py mounts it under this), and every error
+# under it is JSON.
+API_PREFIX = "/api/"
 
 
 class ApiError(Exception):
@@ -78,8 +80,8 @@ def method_not_allowed(allowed: list[str]) -> JsonResponse:
 # --- Project-wide handlers: JSON under /api/, Django's own pages everywhere else ---------------
 
 
-def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith(API_PATH_PREFIX)
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
 
 
 @csrf_exempt  # a POST to a wrong URL is a 404, not a CSRF failure page
@@ -88,24 +90,24 @@ def api_not_found(request: HttpRequest, exception: Exception | None = None) -> J
 
 
 def handler400(request: HttpRequest, exception: Exception | None = None) -> Any:
-    if _is_api(request):
+    if is_api_request(request):
         return error_response(400, "invalid", "The request could not be understood.")
     return defaults.bad_request(request, exception)
 
 
 def handler403(request: HttpRequest, exception: Exception | None = None) -> Any:
-    if _is_api(request):
+    if is_api_request(request):
         return error_response(403, "forbidden", "You may not do this.")
     return defaults.permission_denied(request, exception)
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> Any:
-    if _is_api(request):
+    if is_api_request(request):
         return api_not_found(request, exception)
     return defaults.page_not_found(request, exception)
 
 
 def handler500(request: HttpRequest) -> Any:
-    if _is_api(request):
+    if is_api_request(request):
         return error_response(500, "server_error", "Something went wrong on our side.")
     return defaults.server_error(request)

@@ -1,17 +1,11 @@
 """Explicit output shapes of the JSON API (docs/API.md). Never dump a model: name every field."""
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from shop.models import ApiToken, Order, OrderLine, Product
+from shop.money import money_json
 from shop.services import IssuedToken
-
-CENT = Decimal("0.01")
-
-
-def money(amount: Decimal) -> str:
-    return str(amount.quantize(CENT))
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -28,7 +22,7 @@ def serialize_product(product: Product) -> dict[str, Any]:
         "description": product.description,
         "category": {"slug": product.category.slug, "name": product.category.name},
         "unit": product.unit,
-        "price": money(product.price),
+        "price": money_json(product.price),
         "currency": product.currency,
         "stock": product.stock,
         "in_stock": product.in_stock,
@@ -41,9 +35,9 @@ def serialize_order_line(line: OrderLine) -> dict[str, Any]:
         "sku": line.sku,
         "name": line.name,
         "unit": line.unit,
-        "unit_price": money(line.unit_price),
+        "unit_price": money_json(line.unit_price),
         "quantity": line.quantity,
-        "line_total": money(line.line_total),
+        "line_total": money_json(line.line_total),
     }
 
 
@@ -56,7 +50,7 @@ def serialize_order(order: Order, lines: list[OrderLine] | None = None) -> dict[
         "created_at": timestamp(order.created_at),
         "cancelled_at": timestamp(order.cancelled_at),
         "currency": order.currency,
-        "total": money(order.total),
+        "total": money_json(order.total),
         "lines": [
             serialize_order_line(line) for line in (order.lines.all() if lines is None else lines)
         ],

@@ -1,26 +1,12 @@
 """JSON API routes (docs/API.md), mounted at /api/v1/."""
 
-from django.urls import path, re_path, register_converter
+from django.urls import path, re_path
 
+from shop import converters  # noqa: F401  (registers <id:...>)
 from shop.api import openapi
 from shop.api.auth import route
 from shop.api.errors import api_not_found
 from shop.api.views import companies, orders, products, tokens
-
-
-class IdConverter:
-    """A database id: at most 18 digits, so it always fits a 64-bit column (longer is a 404)."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "id")
 
 app_name = "api"
 

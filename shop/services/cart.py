@@ -160,10 +160,6 @@ def cart_remove(*, user: AbstractBaseUser, product_id: int) -> bool:
     return bool(deleted)
 
 
-def cart_clear(*, user: AbstractBaseUser) -> None:
-    CartItem.objects.filter(user=user).delete()
-
-
 def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
     """Lower every cart line to what is in stock (removing lines with none). Returns the changes."""
     changes: list[CartChange] = []

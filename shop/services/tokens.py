@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.utils import timezone
 
-from shop.exceptions import InvalidQuantity, TokenNotFound
+from shop.exceptions import InvalidTokenExpiry, TokenNotFound
 from shop.models import ApiToken
 from shop.rawsql import ModelColumns, select_columns
 
@@ -40,7 +40,7 @@ def token_create(
     *, user: AbstractBaseUser, name: str = "", expires_in_days: int = DEFAULT_EXPIRY_DAYS
 ) -> IssuedToken:
     if type(expires_in_days) is not int or not MIN_EXPIRY_DAYS <= expires_in_days <= MAX_EXPIRY_DAYS:
-        raise InvalidQuantity(
+        raise InvalidTokenExpiry(
             f"expires_in_days must be a whole number from {MIN_EXPIRY_DAYS} to {MAX_EXPIRY_DAYS}."
         )
     lookup = secrets.token_hex(6)

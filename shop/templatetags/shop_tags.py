@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from shop import selectors
-from shop.tables import money
+from shop.money import money_display
 
 register = template.Library()
 
@@ -33,4 +33,4 @@ def cart_badge(context: template.Context, oob: bool = False) -> SafeString:
 
 @register.filter
 def currency(amount: Decimal | None, code: str = "GBP") -> str:
-    return money(amount or Decimal("0"), code)
+    return money_display(amount or Decimal("0"), code)

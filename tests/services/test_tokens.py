@@ -7,9 +7,21 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shop import services
+from shop.exceptions import InvalidQuantity, InvalidTokenExpiry
 from shop.models import ApiToken
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("days", [0, 366, 1.5, "7", True])
+def test_it_refuses_an_expiry_that_is_not_1_to_365_whole_days(buyer, days):
+    with pytest.raises(InvalidTokenExpiry) as refused:
+        services.token_create(user=buyer, expires_in_days=days)
+
+    # Not a quantity error: the cart views catch those and would show it as one.
+    assert not isinstance(refused.value, InvalidQuantity)
+    assert str(refused.value) == "expires_in_days must be a whole number from 1 to 365."
+    assert not ApiToken.objects.exists()
 
 
 def test_a_live_token_is_found_with_its_user(buyer):

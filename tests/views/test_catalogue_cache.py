@@ -1,4 +1,4 @@
-"""The catalogue's cached results (shop/fragments.py): the same for everyone who sees them,
+"""The catalogue's cached results (shop/catalogue_cache.py): the same for everyone who sees them,
 never stale, never holding anything of the viewer's but their own CSRF token; the layout
 around them is rendered per request."""
 
@@ -184,7 +184,7 @@ def test_buyers_on_different_price_lists_never_share_results(
 ) -> None:
     make_product(name="Rye flour")
     monkeypatch.setattr(
-        "shop.views.price_list_for", lambda user: "contract-a" if user == buyer else "list"
+        "shop.views.catalogue.price_list_for", lambda user: "contract-a" if user == buyer else "list"
     )
 
     buyer_client.get(URL)

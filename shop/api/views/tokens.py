@@ -8,7 +8,7 @@ from shop.api.schemas import parse_token_request
 from shop.api.serializers import serialize_issued_token, serialize_token
 from shop.api.throttle import authenticate_for_token
 from shop.exceptions import TokenNotFound
-from shop.selectors import api_tokens_for
+from shop.selectors import tokens_for
 
 
 @accepts_json
@@ -21,7 +21,8 @@ def token_create(request: HttpRequest) -> JsonResponse:
 
 @token_required
 def token_list(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(paginate(request, api_tokens_for(request.user), serialize_token))
+    tokens = tokens_for(request.user, include_revoked=False)
+    return JsonResponse(paginate(request, tokens, serialize_token))
 
 
 @token_required

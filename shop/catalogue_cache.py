@@ -1,5 +1,6 @@
-"""The catalogue's results (count, product table, pagination): the one part of the catalogue
-that is the same for everyone who sees it, so the one part that is cached.
+"""The catalogue's results cache. The results (count, product table, pagination) are the one
+part of the catalogue that is the same for everyone who sees it, so the one part that is cached:
+this is not a page cache.
 
 The layout (header, user, cart badge, messages, filter form) is rendered for each request
 with its own user. The results are rendered without the request or the user in their

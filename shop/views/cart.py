@@ -1,25 +1,17 @@
-"""HTML views. One shape: check input, call the service, redirect (or re-render with errors).
-
-HTMX requests get a partial of the same template; the same URL without HTMX renders the
-whole page, so every flow also works with JavaScript off.
-"""
+"""The cart page, adding to the cart, and the checkout that orders what the page showed."""
 
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
+from django.views.decorators.http import require_GET, require_POST
 
 from shop import selectors, services
 from shop.exceptions import (
@@ -29,28 +21,11 @@ from shop.exceptions import (
     InsufficientStock,
     InvalidOrder,
     InvalidQuantity,
-    NotCancellable,
-    OrderNotFound,
     ProductUnavailable,
-    TokenNotFound,
 )
-from shop.forms import (
-    AddToCartForm,
-    CartLinesForm,
-    CartQuantityForm,
-    CatalogueFilterForm,
-    CheckoutForm,
-    TokenCreateForm,
-)
-from shop.fragments import catalogue_results, price_list_for
-from shop.models import ApiToken, CartItem, Order, Product
-from shop.tables import OrderTable, ProductTable, table_configure, table_csv_response
-
-
-def _wants_partial(request: HttpRequest) -> bool:
-    # A history-restore request (cache miss after Back) needs the whole page, not the fragment.
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+from shop.forms import AddToCartForm, CartLinesForm, CartQuantityForm, CheckoutForm
+from shop.models import CartItem, Product
+from shop.views.common import wants_partial
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -66,60 +41,6 @@ def _first_error(form: AddToCartForm | CartQuantityForm) -> str:
     for errors in form.errors.values():
         return str(errors[0])
     return "Please check your input."
-
-
-def _order_or_404(request: HttpRequest, pk: int) -> Order:
-    order = selectors.order_for(request.user, pk)
-    if order is None:
-        raise Http404("No such order.")
-    return order
-
-
-# --- Catalogue ------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-@vary_on_headers("HX-Request")
-def catalogue(request: HttpRequest) -> HttpResponse:
-    form = CatalogueFilterForm(request.GET, categories=selectors.category_choices())
-    form.is_valid()  # an unknown category or an over-long query drops just that filter
-    filters = form.cleaned_data
-    search = {
-        "q": filters.get("q") or "",
-        "category_slug": filters.get("category") or "",
-        "in_stock": bool(filters.get("in_stock")),
-    }
-    table = ProductTable(selectors.product_search(**search))
-    query = table_configure(
-        request,
-        table,
-        filters={
-            "q": search["q"],
-            "category": search["category_slug"],
-            "in_stock": "on" if search["in_stock"] else "",
-        },
-        count=selectors.product_count(**search),  # cached: may lag by up to 30 s
-    )
-    results = catalogue_results(
-        table,
-        query,
-        q=search["q"],
-        csrf_token=get_token(request),
-        price_list=price_list_for(request.user),
-    )
-    if _wants_partial(request):
-        return HttpResponse(results)
-    return render(request, "shop/catalogue.html", {"form": form, "results": results})
-
-
-@login_required
-@require_GET
-def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    product = selectors.product_get(pk)
-    if product is None:
-        raise Http404("No such product.")
-    return render(request, "shop/product_detail.html", {"product": product})
 
 
 @login_required
@@ -144,7 +65,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         else:
             level, status = messages.SUCCESS, 200
             text = f"Added {quantity:,} × {item.product.name} to your cart."
-    if _wants_partial(request):
+    if wants_partial(request):
         return render(
             request,
             "shop/_cart_feedback.html",
@@ -167,9 +88,6 @@ def _not_enough_to_add(product_id: int, quantity: int, exc: InsufficientStock) -
     )
 
 
-# --- Cart and checkout ----------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class CartLine:
     item: CartItem
@@ -187,7 +105,7 @@ class CartLine:
 
 def _cart_changed(request: HttpRequest, text: str) -> HttpResponse:
     """After a successful cart change: the cart partial for htmx, else a message and redirect."""
-    if _wants_partial(request):
+    if wants_partial(request):
         return _render_cart(request, notices=[("success", text)])
     messages.success(request, text)
     return redirect("shop:cart")
@@ -222,7 +140,7 @@ def _render_cart(
         "checkout_form": CheckoutForm(initial={"idempotency_key": uuid.uuid4()}),
         "notices": list(notices),
     }
-    template = "shop/_cart_response.html" if _wants_partial(request) else "shop/cart.html"
+    template = "shop/_cart_response.html" if wants_partial(request) else "shop/cart.html"
     return render(request, template, context, status=status)
 
 
@@ -401,126 +319,3 @@ def _cart_not_as_shown(request: HttpRequest, exc: CartNotAsShown) -> HttpRespons
         + "). Check the new total and place the order.",
     )
     return redirect("shop:cart")
-
-
-# --- Orders ---------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-@vary_on_headers("HX-Request")
-def orders(request: HttpRequest) -> HttpResponse:
-    table = OrderTable(selectors.orders_for(request.user))
-    if request.GET.get("_export") == "csv":
-        return table_csv_response(request, table, "orders.csv")
-    table_configure(request, table)
-    template = "shop/orders.html#results" if _wants_partial(request) else "shop/orders.html"
-    return render(request, template, {"table": table})
-
-
-@login_required
-@require_GET
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
-    return render(
-        request,
-        "shop/order_detail.html",
-        {"order": order, "just_placed": request.GET.get("placed") == "1"},
-    )
-
-
-@login_required
-@require_POST
-def order_again(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
-    try:
-        capped = services.cart_add_order(user=request.user, order_id=order.pk)
-    except OrderNotFound:
-        raise Http404("No such order.") from None
-    messages.success(request, f"The lines of {order.reference} are in your cart.")
-    if capped:
-        messages.warning(
-            request,
-            "Capped to what is in stock: "
-            + "; ".join(
-                f"{change.name}: {change.quantity:,} in cart (ordered {change.requested:,})"
-                for change in capped
-            ),
-        )
-    return redirect("shop:cart")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
-    if request.method == "GET":
-        if not order.is_cancellable:
-            messages.info(request, f"{order.reference} is {order.get_status_display().lower()}.")
-            return redirect(order)
-        return render(request, "shop/order_cancel.html", {"order": order})
-    try:
-        services.order_cancel(user=request.user, order_id=order.pk)
-    except OrderNotFound:
-        raise Http404("No such order.") from None
-    except NotCancellable:
-        messages.error(request, f"{order.reference} is already cancelled.")
-    else:
-        messages.success(request, f"Order {order.reference} cancelled; its stock is back on the shelf.")
-    return redirect(order)
-
-
-# --- API tokens -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TokenRow:
-    token: ApiToken
-    status: str
-
-
-def _token_status(token: ApiToken, now: datetime) -> str:
-    if token.revoked_at is not None:
-        return "Revoked"
-    if token.expires_at <= now:
-        return "Expired"
-    return "Active"
-
-
-def _render_tokens(
-    request: HttpRequest, form: TokenCreateForm, *, secret: str = "", status: int = 200
-) -> HttpResponse:
-    now = timezone.now()
-    rows = [TokenRow(token, _token_status(token, now)) for token in selectors.tokens_for(request.user)]
-    return render(
-        request, "shop/tokens.html", {"form": form, "rows": rows, "secret": secret}, status=status
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
-        return _render_tokens(request, TokenCreateForm())
-    form = TokenCreateForm(request.POST)
-    if not form.is_valid():
-        return _render_tokens(request, form, status=422)
-    issued = services.token_create(
-        user=request.user,
-        name=form.cleaned_data["name"],
-        expires_in_days=form.cleaned_data["expires_in_days"],
-    )
-    # Rendered, not redirected: the secret exists only in this response and is never stored.
-    messages.success(request, f"Token “{issued.token.name}” created. Copy it now: it is shown only once.")
-    return _render_tokens(request, TokenCreateForm(), secret=issued.secret, status=201)
-
-
-@login_required
-@require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.token_revoke(user=request.user, token_id=pk)
-    except TokenNotFound:
-        raise Http404("No such active token.") from None
-    messages.success(request, "Token revoked. Requests using it are refused from now on.")
-    return redirect("shop:tokens")
