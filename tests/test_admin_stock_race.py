@@ -46,12 +46,13 @@ class StaffBrowser:
     def __init__(self, instance: Instance, staff: Any) -> None:
         self.base = instance.url
         self.cookies: dict[str, str] = {}
-        # Signed in through the admin's own login form: the server has its own SECRET_KEY.
-        token = self.form_token("/admin/login/")
+        # Signed in through the shop's login form, as the admin's login sends staff there: the
+        # server has its own SECRET_KEY.
+        token = self.form_token("/accounts/login/?next=/admin/")
         response = self.request(
             "POST",
-            "/admin/login/?next=/admin/",
-            data={"username": staff.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            "/accounts/login/?next=/admin/",
+            data={"login": staff.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
         )
         assert response.status_code == 302 and "sessionid" in self.cookies, response.text[:500]
 
