@@ -10,8 +10,8 @@ IMMEDIATE transaction already serialises writers.
 
 No other code may write stock: Product.save() leaves it out, the product querysets refuse bulk
 writes naming it, and a database trigger (migration 0004) refuses any UPDATE that changes it
-without bumping stock_version by exactly one in the same statement, as the UPDATE below does.
-The guard lives in the database because every path ends there (raw SQL, data migrations'
+without bumping stock_version by exactly one in the same statement, as this one does. The
+guard lives in the database because every path ends there (raw SQL, data migrations'
 historical models, code yet to be written); it is a WHEN clause on the row trigger, so it adds
 no statement and no function call to this update.
 
@@ -19,7 +19,7 @@ Two entry points: apply_stock_changes for any signed change (cancellations, rest
 corrections; the caller writes the ledger rows), and order_write_taking_stock for a new order,
 which writes the order, its lines and its ledger rows (on PostgreSQL in one statement: placing
 an order is the hot path, and every round trip costs CPU in the app) and then takes the stock
-through apply_stock_changes. Their SQL is in shop/sql.py, the one module of hand-written SQL.
+through apply_stock_changes. Their SQL is built in shop/sql.py.
 """
 
 from collections.abc import Mapping
