@@ -42,7 +42,8 @@ def orm_product_read(product_ids: Iterable[int]) -> dict[int, Any]:
 
 
 def orm_token_lookup(prefix: str) -> ApiToken | None:
-    return ApiToken.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True).first()
+    with_users = ApiToken.objects.select_related("user")
+    return with_users.filter(prefix=prefix, revoked_at__isnull=True).first()
 
 
 def orm_order_insert(*, order: Order, lines: list[OrderLine]) -> set[int]:
@@ -61,8 +62,12 @@ def orm_order_insert(*, order: Order, lines: list[OrderLine]) -> set[int]:
 VARIANTS: dict[str, list[Callable[[], Any]]] = {
     "as it is (shop/sql.py)": [],
     "ORM product read": [lambda: mock.patch.object(orders, "_products_for", orm_product_read)],
-    "ORM token lookup": [lambda: mock.patch.object(tokens, "_live_token_by_prefix", orm_token_lookup)],
-    "ORM order insert": [lambda: mock.patch.object(orders, "order_write_taking_stock", orm_order_insert)],
+    "ORM token lookup": [
+        lambda: mock.patch.object(tokens, "_live_token_by_prefix", orm_token_lookup)
+    ],
+    "ORM order insert": [
+        lambda: mock.patch.object(orders, "order_write_taking_stock", orm_order_insert)
+    ],
 }
 VARIANTS["all three ORM"] = [patch for patches in list(VARIANTS.values()) for patch in patches]
 

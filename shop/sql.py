@@ -96,7 +96,7 @@ def stock_update_params(changes: Mapping[int, int], now: datetime) -> list[objec
 # --- the order insert (PostgreSQL) ------------------------------------------------------------
 
 
-def insert_fields(model: type[Model]) -> list[Field]:
+def _insert_fields(model: type[Model]) -> list[Field]:
     """The fields Model.save() writes into a new row: every concrete field but generated ones
     and the auto-incremented primary key."""
     return [
@@ -133,30 +133,33 @@ class _OrderInsert:
     movement_fields: list[Field]  # likewise
 
 
+def _child_insert(model: type[Model], alias: str) -> tuple[list[Field], str]:
+    """The fields of a row belonging to the new order (its lines, its ledger rows) and the
+    INSERT of those rows, one per element of the parameter arrays, pointing at new_order."""
+    to_order = model._meta.get_field("order")
+    fields = [field for field in _insert_fields(model) if field is not to_order]
+    columns = ", ".join(_name(field.column) for field in [to_order, *fields])
+    arrays = ", ".join(f"%({_param(f)})s::{f.cast_db_type(connection)}[]" for f in fields)
+    return fields, (
+        f"INSERT INTO {_table(model)} ({columns}) "
+        f"SELECT new_order.id, {alias}.* FROM new_order, UNNEST({arrays}) AS {alias}"
+    )
+
+
 @cache
 def _order_insert() -> _OrderInsert:
-    order_fields = insert_fields(Order)
-    children = []
-    for model in (OrderLine, StockMovement):
-        to_order = model._meta.get_field("order")
-        fields = [f for f in insert_fields(model) if f is not to_order]
-        columns = ", ".join(_name(f.column) for f in [to_order, *fields])
-        arrays = ", ".join(f"%({_param(f)})s::{f.cast_db_type(connection)}[]" for f in fields)
-        children.append((model, fields, columns, arrays))
-    (_, line_fields, line_columns, line_arrays), (_, movement_fields, movement_columns,
-                                                   movement_arrays) = children
-    order_pk = _column(Order, "id")
-    line_pk, line_product = _column(OrderLine, "id"), _column(OrderLine, "product")
+    order_fields = _insert_fields(Order)
+    line_fields, insert_lines = _child_insert(OrderLine, "line")
+    movement_fields, insert_movements = _child_insert(StockMovement, "movement")
     sql = (
         f"WITH new_order AS (INSERT INTO {_table(Order)} "
         f"({', '.join(_name(f.column) for f in order_fields)}) "
         f"VALUES ({', '.join(f'%({_param(f)})s' for f in order_fields)}) "
-        f"RETURNING {order_pk} AS id), "
-        f"new_lines AS (INSERT INTO {_table(OrderLine)} ({line_columns}) "
-        f"SELECT new_order.id, line.* FROM new_order, UNNEST({line_arrays}) AS line "
-        f"RETURNING {line_pk} AS id, {line_product} AS product_id), "
-        f"new_movements AS (INSERT INTO {_table(StockMovement)} ({movement_columns}) "
-        f"SELECT new_order.id, movement.* FROM new_order, UNNEST({movement_arrays}) AS movement) "
+        f"RETURNING {_column(Order, 'id')} AS id), "
+        f"new_lines AS ({insert_lines} "
+        f"RETURNING {_column(OrderLine, 'id')} AS id, "
+        f"{_column(OrderLine, 'product')} AS product_id), "
+        f"new_movements AS ({insert_movements}) "
         "SELECT new_order.id, (SELECT array_agg(id ORDER BY product_id) FROM new_lines) "
         "FROM new_order"
     )
@@ -260,7 +263,8 @@ def _token_lookup(alias: str) -> TokenLookup:
         f"SELECT {token_sql}, {user_sql} FROM {_table(ApiToken)} t "
         f"JOIN {_table(user_model)} u "
         f"ON u.{_name(user_model._meta.pk.column)} = t.{_column(ApiToken, 'user')} "
-        f"WHERE t.{_column(ApiToken, 'prefix')} = %s AND t.{_column(ApiToken, 'revoked_at')} IS NULL"
+        f"WHERE t.{_column(ApiToken, 'prefix')} = %s "
+        f"AND t.{_column(ApiToken, 'revoked_at')} IS NULL"
     )
     return TokenLookup(sql, token_columns, user_columns)
 

@@ -87,8 +87,9 @@ def order_write_taking_stock(*, order: Order, lines: list[OrderLine]) -> set[int
     """Insert a new order with its lines and ledger rows, and take each line out of stock.
 
     `order` and `lines` are unsaved; lines are sorted by product id, one per product. Stamps
-    `order.created_at` and sets the primary keys on them, as Model.save() would. Returns the ids of the products whose stock was taken: one missing means that
-    line was short and the caller must roll back. Must run inside transaction.atomic(). Two
+    `order.created_at` and sets the primary keys on them, as Model.save() would. Returns the
+    ids of the products whose stock was taken: one missing means that line was short and the
+    caller must roll back. Must run inside transaction.atomic(). Two
     statements on PostgreSQL (the inserts, then the stock update that takes the row locks),
     four on SQLite, whatever the number of lines.
     """
