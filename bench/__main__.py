@@ -4,7 +4,8 @@ One run, in this order: a fresh PostgreSQL database, migrations, a generated cat
 (sample_db --products N), bench users with API tokens, gunicorn with production settings, then
 each measurement for a fixed duration at a fixed number of concurrent clients:
 
-  db-ceiling-hot   the order service's own SQL from psycopg2 threads, no Django, no HTTP
+  db-ceiling-hot   the order service's own statements (shop/sql.py, sent by bench/ceiling.py)
+                   from psycopg2 threads: no Django connection, no HTTP
   db-ceiling-1     the same over random products, one line
   api-orders-hot   POST /api/v1/orders, one product with a large stock
   api-orders-1     POST /api/v1/orders, a random product, one line
@@ -257,125 +258,12 @@ def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
 
 
 # --- the database ceiling --------------------------------------------------------------------
-# The copies of the service's SQL below are checked against it by tests/test_bench_sql.py.
-
-# Copied from shop.services.orders._PRODUCT_READ_SQL, the product read of order_place.
-PRODUCT_READ = (
-    "SELECT id, sku, name, unit, price, currency, stock, is_active FROM shop_product "
-    "WHERE id = ANY(%s)"
-)
-# Copied from shop.services.stock._ORDER_INSERT_SQL (order_write_taking_stock on PostgreSQL):
-# the order, its lines and its ledger rows in one statement.
-ORDER_INSERT = """
-    WITH new_order AS (
-        INSERT INTO shop_order (user_id, status, currency, total, line_count, created_at,
-                                cancelled_at, idempotency_key, request_fingerprint)
-        VALUES (%(user_id)s, %(status)s, %(currency)s, %(total)s, %(line_count)s, %(now)s,
-                NULL, %(idempotency_key)s, %(fingerprint)s)
-        RETURNING id
-    ),
-    new_lines AS (
-        INSERT INTO shop_orderline (order_id, product_id, sku, name, unit, unit_price, quantity,
-                                    line_total)
-        SELECT new_order.id, line.* FROM new_order,
-            UNNEST(%(product_ids)s::bigint[], %(skus)s::varchar[], %(names)s::varchar[],
-                   %(units)s::varchar[], %(unit_prices)s::numeric[], %(quantities)s::integer[],
-                   %(line_totals)s::numeric[]) AS line
-        RETURNING id, product_id
-    ),
-    new_movements AS (
-        INSERT INTO shop_stockmovement (product_id, quantity, reason, order_id, user_id, note,
-                                        created_at)
-        SELECT movement.*, %(reason)s, new_order.id, %(user_id)s, '', %(now)s FROM new_order,
-            UNNEST(%(product_ids)s::bigint[], %(amounts)s::integer[]) AS movement
-    )
-    SELECT new_order.id, (SELECT array_agg(id ORDER BY product_id) FROM new_lines)
-    FROM new_order
-"""
-
-
-def stock_update_sql(count: int) -> str:
-    # Copied from shop.services.stock.apply_stock_changes (PostgreSQL branch).
-    values = ", ".join(["(%s, %s)"] * count)
-    return f"""
-            WITH change(id, amount) AS (VALUES {values}),
-            locked AS MATERIALIZED (
-                SELECT p.id FROM shop_product p
-                WHERE p.id IN (SELECT id FROM change)
-                ORDER BY p.id
-                FOR NO KEY UPDATE
-            )
-            UPDATE shop_product AS p
-            SET stock = p.stock + change.amount, stock_version = p.stock_version + 1, updated_at = %s
-            FROM change, locked
-            WHERE p.id = change.id AND p.id = locked.id AND p.stock + change.amount >= 0
-            RETURNING p.id, p.stock
-        """
-
-
-# Django's SQL for short_lines_for, read under the locks when a line was short.
-SHORT_READ = (
-    'SELECT "shop_product"."id" AS "pk", "shop_product"."stock" AS "stock" FROM "shop_product" '
-    'WHERE "shop_product"."id" IN %s ORDER BY "shop_product"."name" ASC'
-)
-
-
-def place_order_sql(cursor: Any, connection: Any, user_id: int, product_ids: list[int]) -> bool:
-    """The statements shop.services.orders.order_place sends, in its order; True if placed.
-
-    The product read in autocommit (the service passes the ids in request order, here
-    sorted); then BEGIN (psycopg2 sends it before the first statement
-    of a transaction, as under Django's atomic), the inserts of order, lines and ledger rows
-    in one statement, the conditional stock update, and COMMIT (or, when a line was short, the
-    read of the short lines and ROLLBACK).
-    """
-    ids = sorted(set(product_ids))
-    connection.autocommit = True  # the service reads outside its transaction
-    cursor.execute(PRODUCT_READ, (ids,))
-    products = {row[0]: row for row in cursor.fetchall()}
-    connection.autocommit = False
-    prices = [products[pid][4] for pid in ids]
-    n = len(ids)
-    now = datetime.now(UTC)
-    cursor.execute(
-        ORDER_INSERT,
-        {
-            "user_id": user_id,
-            "status": "placed",
-            "currency": "GBP",
-            "total": sum(prices),
-            "line_count": n,
-            "now": now,
-            "idempotency_key": None,
-            "fingerprint": "0" * 64,
-            "reason": "order",
-            "product_ids": ids,
-            "amounts": [-1] * n,
-            "skus": [products[p][1] for p in ids],
-            "names": [products[p][2] for p in ids],
-            "units": [products[p][3] for p in ids],
-            "unit_prices": prices,
-            "quantities": [1] * n,
-            "line_totals": prices,
-        },
-    )
-    cursor.fetchone()
-    params: list[object] = []
-    for pid in ids:
-        params.extend([pid, -1])
-    cursor.execute(stock_update_sql(n), [*params, now])
-    taken = {row[0] for row in cursor.fetchall()}
-    placed = len(taken) == n
-    if placed:
-        connection.commit()
-    else:
-        cursor.execute(SHORT_READ, (tuple(set(ids) - taken),))
-        cursor.fetchall()
-        connection.rollback()
-    return placed
+# bench/ceiling.py sends the order service's own statements (shop/sql.py) from psycopg2.
 
 
 def db_ceiling(name: str, user_ids: list[int], pick: Any, seconds: float) -> Result:
+    from bench.ceiling import place_order_sql  # Django is set up by prepare_fixture
+
     latencies: list[list[float]] = [[] for _ in range(CLIENTS)]
     failures = [0] * CLIENTS
     barrier = threading.Barrier(CLIENTS + 1)

@@ -1,66 +1,49 @@
-"""The benchmark's database ceiling sends the order service's own SQL (bench/__main__.py).
+"""The benchmark's database ceiling (bench/ceiling.py) sends shop/sql.py's statements, the
+ones the order service sends, and places a real order with them."""
 
-The bench keeps copies of the service's statements so it can run them from psycopg2 threads
-without Django. These tests fail when a copy drifts from the service. They read the bench
-module's source instead of importing it: importing it points DATABASE_URL at the bench
-database.
-"""
-
-import ast
-import re
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
+import psycopg2
+import psycopg2.extensions
 import pytest
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import connection
 
-from shop.services import orders, stock
-
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "__main__.py"
-
-
-def bench_definitions() -> dict[str, Any]:
-    """The bench's SQL constants and its stock_update_sql function, run in a namespace of
-    their own."""
-    tree = ast.parse(BENCH.read_text())
-    wanted = {"PRODUCT_READ", "ORDER_INSERT", "stock_update_sql"}
-    nodes = [
-        node
-        for node in tree.body
-        if (isinstance(node, ast.Assign) and {t.id for t in node.targets if isinstance(t, ast.Name)} & wanted)
-        or (isinstance(node, ast.FunctionDef) and node.name in wanted)
-    ]
-    namespace: dict[str, Any] = {}
-    exec(compile(ast.Module(body=nodes, type_ignores=[]), str(BENCH), "exec"), namespace)
-    assert wanted <= namespace.keys()
-    return namespace
+from bench.ceiling import place_order_sql
+from shop import sql
+from shop.models import Order, StockMovement
+from shop.services.orders import ProductRow
 
 
-def same_sql(sql: str) -> str:
-    return re.sub(r"\s+", " ", sql).strip()
+class RecordingCursor(psycopg2.extensions.cursor):
+    sent: list[str]
 
-
-def test_the_bench_reads_products_as_the_service_does() -> None:
-    assert same_sql(bench_definitions()["PRODUCT_READ"]) == same_sql(orders._PRODUCT_READ_SQL)
-
-
-def test_the_bench_inserts_the_order_as_the_service_does() -> None:
-    assert same_sql(bench_definitions()["ORDER_INSERT"]) == same_sql(stock._ORDER_INSERT_SQL)
+    def execute(self, query: Any, vars: Any = None) -> None:  # noqa: A002 (psycopg2's name)
+        self.sent.append(query)
+        super().execute(query, vars)
 
 
 @pytest.mark.postgres
-def test_the_bench_takes_stock_as_the_service_does(
-    postgres_only: None, make_product: Any
+@pytest.mark.django_db(transaction=True)
+def test_the_ceiling_places_an_order_with_the_services_statements(
+    postgres_only: None, buyer: Any, make_product: Any
 ) -> None:
     flour, yeast = make_product(stock=5), make_product(stock=5)
-    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-    with transaction.atomic(), CaptureQueriesContext(connection) as context:
-        stock.apply_stock_changes({flour.pk: -1, yeast.pk: -2}, now=now)
-        transaction.set_rollback(True)
+    raw = psycopg2.connect(**connection.get_connection_params())
+    try:
+        cursor = raw.cursor(cursor_factory=RecordingCursor)
+        cursor.sent = []
 
-    bench_sql = bench_definitions()["stock_update_sql"](2)
-    with connection.cursor() as cursor:
-        expected = cursor.mogrify(bench_sql, [flour.pk, -1, yeast.pk, -2, now]).decode()
-    assert same_sql(context.captured_queries[-1]["sql"]) == same_sql(expected)
+        assert place_order_sql(cursor, raw, buyer.pk, [yeast.pk, flour.pk])
+    finally:
+        raw.close()
+
+    assert cursor.sent == [
+        sql.product_read_sql(ProductRow._fields),
+        sql.order_insert_sql(),
+        sql.stock_update_sql(2),
+    ]
+    order = Order.objects.get(user=buyer)
+    assert sorted(order.lines.values_list("product_id", flat=True)) == [flour.pk, yeast.pk]
+    assert StockMovement.objects.filter(order=order).count() == 2
+    flour.refresh_from_db()
+    assert flour.stock == 4

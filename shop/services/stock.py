@@ -10,8 +10,8 @@ IMMEDIATE transaction already serialises writers.
 
 No other code may write stock: Product.save() leaves it out, the product querysets refuse bulk
 writes naming it, and a database trigger (migration 0004) refuses any UPDATE that changes it
-without bumping stock_version by exactly one in the same statement, as the UPDATE below does.
-The guard lives in the database because every path ends there (raw SQL, data migrations'
+without bumping stock_version by exactly one in the same statement, as this one does. The
+guard lives in the database because every path ends there (raw SQL, data migrations'
 historical models, code yet to be written); it is a WHEN clause on the row trigger, so it adds
 no statement and no function call to this update.
 
@@ -19,7 +19,7 @@ Two entry points: apply_stock_changes for any signed change (cancellations, rest
 corrections; the caller writes the ledger rows), and order_write_taking_stock for a new order,
 which writes the order, its lines and its ledger rows (on PostgreSQL in one statement: placing
 an order is the hot path, and every round trip costs CPU in the app) and then takes the stock
-through apply_stock_changes.
+through apply_stock_changes. Their SQL is built in shop/sql.py.
 """
 
 from collections.abc import Mapping
@@ -28,6 +28,7 @@ from datetime import datetime
 from django.db import connection
 from django.utils import timezone
 
+from shop import sql
 from shop.exceptions import ShortLine
 from shop.models import Order, OrderLine, Product, StockMovement
 
@@ -43,39 +44,11 @@ def apply_stock_changes(
     """
     if not changes:
         return {}
-    table = Product._meta.db_table
-    ids = sorted(changes)
-    values_sql = ", ".join(["(%s, %s)"] * len(ids))
-    params: list[object] = []
-    for product_id in ids:
-        params.extend([int(product_id), int(changes[product_id])])
-    if connection.vendor == "postgresql":
-        sql = f"""
-            WITH change(id, amount) AS (VALUES {values_sql}),
-            locked AS MATERIALIZED (
-                SELECT p.id FROM {table} p
-                WHERE p.id IN (SELECT id FROM change)
-                ORDER BY p.id
-                FOR NO KEY UPDATE
-            )
-            UPDATE {table} AS p
-            SET stock = p.stock + change.amount, stock_version = p.stock_version + 1, updated_at = %s
-            FROM change, locked
-            WHERE p.id = change.id AND p.id = locked.id AND p.stock + change.amount >= 0
-            RETURNING p.id, p.stock
-        """
-    else:
-        sql = f"""
-            WITH change(id, amount) AS (VALUES {values_sql})
-            UPDATE {table} AS p
-            SET stock = p.stock + change.amount, stock_version = p.stock_version + 1, updated_at = %s
-            FROM change
-            WHERE p.id = change.id AND p.stock + change.amount >= 0
-            RETURNING id, stock
-        """
-    params.append(now or timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            sql.stock_update_sql(len(changes)),
+            sql.stock_update_params(changes, now or timezone.now()),
+        )
         return {row[0]: row[1] for row in cursor.fetchall()}
 
 
@@ -110,48 +83,13 @@ def movements_for(
     ]
 
 
-# The order's inserts on PostgreSQL, one statement; the stock is then taken by the UPDATE of
-# apply_stock_changes, sent last. Folding that UPDATE into this statement as well (one
-# statement per order) was measured slower with 16 clients on one hot product: 190 against
-# 240 transactions/s, ~0.8 ms more database CPU each. A row found updated by the lock holder is
-# re-checked (EvalPlanQual), and the re-check sets up the whole statement again, inserts
-# included, once per waiter and lock handover.
-# Copied into bench/__main__.py (ORDER_INSERT); tests/test_bench_sql.py checks they match.
-_ORDER_INSERT_SQL = """
-    WITH new_order AS (
-        INSERT INTO shop_order (user_id, status, currency, total, line_count, created_at,
-                                cancelled_at, idempotency_key, request_fingerprint)
-        VALUES (%(user_id)s, %(status)s, %(currency)s, %(total)s, %(line_count)s, %(now)s,
-                NULL, %(idempotency_key)s, %(fingerprint)s)
-        RETURNING id
-    ),
-    new_lines AS (
-        INSERT INTO shop_orderline (order_id, product_id, sku, name, unit, unit_price, quantity,
-                                    line_total)
-        SELECT new_order.id, line.* FROM new_order,
-            UNNEST(%(product_ids)s::bigint[], %(skus)s::varchar[], %(names)s::varchar[],
-                   %(units)s::varchar[], %(unit_prices)s::numeric[], %(quantities)s::integer[],
-                   %(line_totals)s::numeric[]) AS line
-        RETURNING id, product_id
-    ),
-    new_movements AS (
-        INSERT INTO shop_stockmovement (product_id, quantity, reason, order_id, user_id, note,
-                                        created_at)
-        SELECT movement.*, %(reason)s, new_order.id, %(user_id)s, '', %(now)s FROM new_order,
-            UNNEST(%(product_ids)s::bigint[], %(amounts)s::integer[]) AS movement
-    )
-    SELECT new_order.id, (SELECT array_agg(id ORDER BY product_id) FROM new_lines)
-    FROM new_order
-"""
-
-
 def order_write_taking_stock(*, order: Order, lines: list[OrderLine]) -> set[int]:
     """Insert a new order with its lines and ledger rows, and take each line out of stock.
 
-    `order` and `lines` are unsaved; lines are sorted by product id, one per product, and
-    `order.created_at` is the moment stamped on the order and its ledger rows. Sets the primary
-    keys on them. Returns the ids of the products whose stock was taken: one missing means that
-    line was short and the caller must roll back. Must run inside transaction.atomic(). Two
+    `order` and `lines` are unsaved; lines are sorted by product id, one per product. Stamps
+    `order.created_at` and sets the primary keys on them, as Model.save() would. Returns the
+    ids of the products whose stock was taken: one missing means that line was short and the
+    caller must roll back. Must run inside transaction.atomic(). Two
     statements on PostgreSQL (the inserts, then the stock update that takes the row locks),
     four on SQLite, whatever the number of lines.
     """
@@ -169,27 +107,18 @@ def order_write_taking_stock(*, order: Order, lines: list[OrderLine]) -> set[int
         )
         return set(apply_stock_changes(changes))
 
-    params = {
-        "user_id": order.user_id,
-        "status": order.status,
-        "currency": order.currency,
-        "total": order.total,
-        "line_count": order.line_count,
-        "now": order.created_at,
-        "idempotency_key": order.idempotency_key,
-        "fingerprint": order.request_fingerprint,
-        "reason": StockMovement.Reason.ORDER.value,
-        "product_ids": list(changes),
-        "amounts": list(changes.values()),
-        "skus": [line.sku for line in lines],
-        "names": [line.name for line in lines],
-        "units": [line.unit for line in lines],
-        "unit_prices": [line.unit_price for line in lines],
-        "quantities": [line.quantity for line in lines],
-        "line_totals": [line.line_total for line in lines],
-    }
+    # The order's inserts, one statement; the stock is then taken by the UPDATE of
+    # apply_stock_changes, sent last. Folding that UPDATE into this statement as well (one
+    # statement per order) was measured slower with 16 clients on one hot product: 190 against
+    # 240 transactions/s, ~0.8 ms more database CPU each. A row found updated by the lock holder
+    # is re-checked (EvalPlanQual), and the re-check sets up the whole statement again, inserts
+    # included, once per waiter and lock handover.
+    movements = movements_for(
+        changes, reason=StockMovement.Reason.ORDER, user_id=order.user_id
+    )
+    params = sql.order_insert_params(order=order, lines=lines, movements=movements)
     with connection.cursor() as cursor:
-        cursor.execute(_ORDER_INSERT_SQL, params)
+        cursor.execute(sql.order_insert_sql(), params)
         order_id, line_ids = cursor.fetchone()
     # Model instances built from what was sent, not read back: callers (the API's response,
     # the checkout's redirect) need them, and a read would be one more round trip.

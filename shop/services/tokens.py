@@ -10,14 +10,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.utils import timezone
 
 from shop.exceptions import InvalidTokenExpiry, TokenNotFound
 from shop.models import ApiToken
-from shop.rawsql import ModelColumns, select_columns
+from shop.sql import token_lookup
 
 TOKEN_PREFIX = "shop_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -55,40 +54,14 @@ def token_create(
     return IssuedToken(token=token, secret=raw)
 
 
-_lookups: dict[str, tuple[str, ModelColumns, ModelColumns]] = {}
-
-
-def _token_lookup() -> tuple[str, ModelColumns, ModelColumns]:
-    """The token-and-user query and how to build its row into models, made once per database."""
-    key = connection.alias
-    if key not in _lookups:
-        user_model = get_user_model()
-        token_sql, token_columns = select_columns(ApiToken, "t")
-        user_sql, user_columns = select_columns(user_model, "u")
-        quote = connection.ops.quote_name
-        sql = (
-            f"SELECT {token_sql}, {user_sql} FROM {quote(ApiToken._meta.db_table)} t "
-            f"JOIN {quote(user_model._meta.db_table)} u "
-            f"ON u.{quote(user_model._meta.pk.column)} = t.{quote(ApiToken.user.field.column)} "
-            "WHERE t.prefix = %s AND t.revoked_at IS NULL"
-        )
-        _lookups[key] = (sql, token_columns, user_columns)
-    return _lookups[key]
-
-
 def _live_token_by_prefix(lookup: str) -> ApiToken | None:
-    # Hand-written SQL, not select_related(): this runs on every API request, and compiling the
-    # ORM query cost more CPU (~2 ms) than everything else in authentication together.
-    sql, token_columns, user_columns = _token_lookup()
+    # Hand-written SQL (shop/sql.py), not select_related(): this runs on every API request, and
+    # compiling the ORM query cost ~0.6 ms of CPU against ~0.1 ms for this (bench/RESULTS.md).
+    query = token_lookup()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [lookup])
+        cursor.execute(query.sql, [lookup])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    split = len(token_columns.names)
-    token = token_columns.build(row[:split])
-    token.user = user_columns.build(row[split:])
-    return token
+    return None if row is None else query.build(row)
 
 
 def token_authenticate(raw: str) -> ApiToken | None:

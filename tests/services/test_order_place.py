@@ -311,5 +311,5 @@ def test_on_postgresql_an_order_is_a_read_and_two_statements_in_its_transaction(
 
     statements = [q["sql"].split(None, 1)[0].upper() for q in queries]
     assert statements == ["SELECT", "BEGIN", "WITH", "WITH", "COMMIT"]
-    assert "INSERT INTO shop_order " in queries[2]["sql"]
+    assert f"INSERT INTO {connection.ops.quote_name(Order._meta.db_table)} " in queries[2]["sql"]
     assert "FOR NO KEY UPDATE" in queries[3]["sql"]

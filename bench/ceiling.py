@@ -1,0 +1,72 @@
+"""The database ceiling's client: the order service's own statements, sent by psycopg2.
+
+The statements are shop/sql.py's, the same objects the service sends (tests/test_bench_sql.py
+checks it), built with the service's own helpers; only the connection is not Django's. Import
+this module after django.setup().
+"""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from shop import sql
+from shop.models import Order, OrderLine, Product, StockMovement
+from shop.services.orders import ProductRow
+from shop.services.stock import movements_for
+
+
+def place_order_sql(cursor: Any, connection: Any, user_id: int, product_ids: list[int]) -> bool:
+    """The statements shop.services.orders.order_place sends, in its order; True if placed.
+
+    The product read in autocommit (the service passes the ids in request order, here
+    sorted); then BEGIN (psycopg2 sends it before the first statement of a transaction, as
+    under Django's atomic), the inserts of order, lines and ledger rows in one statement, the
+    conditional stock update, and COMMIT (or, when a line was short, the service's read of
+    the short lines and ROLLBACK). One unit of each product.
+    """
+    ids = sorted(set(product_ids))
+    connection.autocommit = True  # the service reads outside its transaction
+    cursor.execute(sql.product_read_sql(ProductRow._fields), (ids,))
+    products = {row[0]: ProductRow._make(row) for row in cursor.fetchall()}
+    connection.autocommit = False
+    lines = [
+        OrderLine(
+            product_id=pid,
+            sku=products[pid].sku,
+            name=products[pid].name,
+            unit=products[pid].unit,
+            unit_price=products[pid].price,
+            quantity=1,
+            line_total=products[pid].price,
+        )
+        for pid in ids
+    ]
+    order = Order(
+        user_id=user_id,
+        currency=products[ids[0]].currency,
+        total=sum((line.line_total for line in lines), Decimal("0.00")),
+        line_count=len(lines),
+        created_at=datetime.now(UTC),
+        request_fingerprint="0" * 64,
+    )
+    changes = {pid: -1 for pid in ids}
+    movements = movements_for(changes, reason=StockMovement.Reason.ORDER, user_id=user_id)
+    cursor.execute(
+        sql.order_insert_sql(),
+        sql.order_insert_params(order=order, lines=lines, movements=movements),
+    )
+    cursor.fetchone()
+    cursor.execute(
+        sql.stock_update_sql(len(ids)), sql.stock_update_params(changes, order.created_at)
+    )
+    taken = {row[0] for row in cursor.fetchall()}
+    placed = len(taken) == len(ids)
+    if placed:
+        connection.commit()
+    else:
+        # shop.services.stock.short_lines_for's query, compiled by the ORM as there.
+        short = Product.objects.filter(pk__in=set(ids) - taken).values_list("pk", "stock")
+        cursor.execute(*short.query.sql_with_params())
+        cursor.fetchall()
+        connection.rollback()
+    return placed
