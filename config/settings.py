@@ -145,13 +145,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Rate-limit counts (allauth's login and API token limits) live in this cache, so it must be
 # shared by every app process: the database cache wherever PostgreSQL is (several gunicorn
 # workers or instances), a per-process memory cache for the single-process SQLite default.
-# `migrate` creates the cache table (shop/apps.py).
+# `migrate` creates the cache table (shop/apps.py). Its bound is far above what the limits ever
+# hold at once (every entry expires within the longest limit's period, minutes): at Django's
+# default of 300 a full cache culls the oldest or alphabetically first keys, the login lockouts
+# among them, so anyone able to create keys (signups for made-up addresses) could lift one.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache"
         if env_bool("CACHE_IN_DATABASE", bool(DATABASE_URL))
         else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "shop_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
     # Product totals for pagination (shop.selectors.product_count) and the catalogue's category
     # list (category_choices): per process, so a burst of distinct searches can never make the
