@@ -75,7 +75,7 @@ def cart_set_quantity(*, user: AbstractBaseUser, product_id: int, quantity: int)
     _check_quantity(quantity)
     with transaction.atomic():
         item = (
-            CartItem.objects.select_for_update()
+            CartItem.objects.select_for_update(of=("self",))
             .select_related("product")
             .filter(user=user, product_id=product_id)
             .first()
@@ -106,7 +106,7 @@ def cart_set_quantities(
     with transaction.atomic():
         items = {
             item.product_id: item
-            for item in CartItem.objects.select_for_update()
+            for item in CartItem.objects.select_for_update(of=("self",))
             .select_related("product")
             .filter(user=user, product_id__in=list(quantities))
             .order_by("product_id")
@@ -165,7 +165,7 @@ def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
     changes: list[CartChange] = []
     with transaction.atomic():
         items = list(
-            CartItem.objects.select_for_update().select_related("product").filter(user=user)
+            CartItem.objects.select_for_update(of=("self",)).select_related("product").filter(user=user)
         )
         for item in items:
             available = item.product.stock if item.product.is_active else 0
