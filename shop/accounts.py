@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
-from allauth.account.internal import flows
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.contrib import messages
@@ -28,14 +27,16 @@ def admin_login(request: HttpRequest) -> HttpResponseRedirect:
 
     Django's own admin login form counts nothing: it would be a second door without a lock.
     """
-    if request.user.is_authenticated:
-        # Signed in but not staff: allauth would send them straight back here (a loop).
-        raise PermissionDenied
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("admin:index")
+    if request.user.is_authenticated:
+        if request.user.is_staff:
+            return HttpResponseRedirect(next_url)
+        # Signed in but not staff: allauth would send them straight back here (a loop).
+        raise PermissionDenied
     return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
@@ -81,7 +82,7 @@ class AccountAdapter(DefaultAccountAdapter):
             self.send_mail(
                 "account/email/email_taken",
                 address.email,
-                {"password_reset_url": flows.password_reset.get_reset_password_url(request)},
+                {"password_reset_url": request.build_absolute_uri(reverse("account_reset_password"))},
             )
             return
         super().send_confirmation_mail(request, emailconfirmation, signup)

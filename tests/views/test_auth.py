@@ -404,3 +404,23 @@ def test_an_address_someone_tried_to_add_is_still_free_for_its_owner(
     assert "already exists" not in mail.outbox[-1].body.lower()
     assert owner.get(reverse("shop:cart")).status_code == 200
     assert get_user_model().objects.get(email="owner@mill.test") != buyer
+
+
+def test_signed_in_staff_who_open_the_admin_login_go_on_to_the_admin(
+    staff: Any, anon_client: ShopClient
+) -> None:
+    anon_client.force_login(staff)
+
+    response = anon_client.get("/admin/login/?next=/admin/shop/product/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/shop/product/"
+
+
+def test_the_owner_of_a_taken_address_is_told_with_a_link_to_reset_the_password(
+    buyer_client: ShopClient, other_buyer: Any
+) -> None:
+    buyer_client.form_post(reverse("account_email"), {"email": other_buyer.email, "action_add": ""})
+
+    [notice] = [m for m in mail.outbox if m.to == [other_buyer.email]]
+    assert "http://testserver" + reverse("account_reset_password") in notice.body
