@@ -354,6 +354,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (a console one in development, mail to ADMINS in production)
+        # would print or mail each line unredacted: every django.* line goes through ours only.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # runserver's request lines: through the redacting formatters, not Django's own handler.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},

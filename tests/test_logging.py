@@ -331,3 +331,19 @@ def test_gunicorns_access_log_is_redacted(tmp_path: Path) -> None:
     written = log.read_text()
     assert '"GET /api/v1/products?token=[REDACTED] HTTP/1.1" 401' in written  # the access line
     assert SECRET not in written
+
+
+@pytest.mark.parametrize("name", ["django", "django.request", "django.server", "django.security.csrf"])
+def test_every_handler_of_djangos_loggers_redacts(name: str) -> None:
+    # Django's default handlers (console in development, mail to ADMINS in production) print
+    # or mail a request's full URL, secrets included: only the shop's formatters may see it.
+    handlers: list[logging.Handler] = []
+    logger: logging.Logger | None = logging.getLogger(name)
+    while logger is not None:
+        # pytest's own capture handlers sit on the root logger during tests: not the shop's.
+        handlers += [h for h in logger.handlers if not type(h).__module__.startswith("_pytest")]
+        logger = logger.parent if logger.propagate else None
+
+    assert handlers
+    for handler in handlers:
+        assert isinstance(handler.formatter, (JsonFormatter, KeyValueFormatter)), handler
