@@ -22,7 +22,14 @@ RETRY_DELAYS = (60, 300, 1800, 7200)
 
 
 def mail_enqueue(*, message: EmailMessage) -> None:
-    """Queue `message` for the worker; a failing mail server never reaches the caller."""
+    """Queue `message` for the worker; a failing mail server never reaches the caller.
+
+    The queue carries text, HTML and headers. A message with attachments or other alternatives
+    is refused rather than sent without them (documents will need a path of their own).
+    """
+    other_parts = [m for _, m in getattr(message, "alternatives", []) if m != "text/html"]
+    if message.attachments or other_parts:
+        raise ValueError("mail_enqueue sends text and HTML only: attachments would be lost")
     html_body = None
     body = message.body
     if message.content_subtype == "html":

@@ -89,6 +89,16 @@ def test_an_html_only_message_stays_html(database_tasks: None) -> None:
     assert mail.outbox[0].body == "<p>Hi</p>" and mail.outbox[0].content_subtype == "html"
 
 
+def test_a_message_with_an_attachment_is_refused_not_sent_without_it(database_tasks: None) -> None:
+    with_pdf = message()
+    with_pdf.attach("invoice.pdf", b"%PDF-1.7", "application/pdf")
+
+    with pytest.raises(ValueError, match="attachments"):
+        mail_enqueue(message=with_pdf)
+
+    assert mail_tasks() == []
+
+
 def test_a_failed_send_is_retried_later_and_logged(
     database_tasks: None, dead_mail_server: None, caplog: pytest.LogCaptureFixture
 ) -> None:
