@@ -75,6 +75,7 @@ def test_a_30_mb_content_length_is_refused_before_the_body_is_read(
     )
 
     assert response.status_code == 413
+    assert response["X-Content-Type-Options"] == "nosniff"  # the security headers still apply
     assert not CartItem.objects.filter(user=buyer).exists()
 
 
