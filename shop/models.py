@@ -196,16 +196,22 @@ class Order(models.Model):
     def is_cancellable(self) -> bool:
         return self.status in ORDER_CANCELLABLE_STATUSES
 
-    def status_history(self) -> list["StatusStep"]:
+    @property
+    def next_status(self) -> "Order.Status | None":
+        """The step that should come next (None once delivered or cancelled)."""
+        return ORDER_NEXT_STATUS.get(self.status)
+
+    def status_history(self, changes: Iterable["OrderStatusChange"] | None = None) -> list["StatusStep"]:
         """Every status the order has had, oldest first, `placed` included.
 
         The `placed` step is the order's own created_at and user (written with the order in
-        its one INSERT); later changes are OrderStatusChange rows (prefetch `status_changes`).
+        its one INSERT); later changes are OrderStatusChange rows (prefetch `status_changes`),
+        or `changes` when the caller knows them (none for an order just written).
         """
         placed = StatusStep(status=self.Status.PLACED, at=self.created_at, by=self.user_id, by_staff=False)
         changes = [
             StatusStep(status=change.status, at=change.at, by=change.by_id, by_staff=change.by_staff)
-            for change in self.status_changes.all()
+            for change in (self.status_changes.all() if changes is None else changes)
         ]
         return [placed, *changes]
 
@@ -229,6 +235,10 @@ class StatusStep:
     at: datetime
     by: int | None  # the user's id
     by_staff: bool
+
+    @property
+    def label(self) -> str:
+        return Order.Status(self.status).label
 
 
 class OrderLine(models.Model):
