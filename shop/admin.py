@@ -171,9 +171,8 @@ class OrderAdmin(admin.ModelAdmin):
 
     def apply_to_orders(self, request: HttpRequest, queryset: Any, to_status: str) -> None:
         done = []
-        for order_id, reference in sorted(
-            (order.pk, order.reference) for order in queryset.only("id")
-        ):
+        for order_id in sorted(queryset.values_list("pk", flat=True)):
+            reference = Order(pk=order_id).reference
             try:
                 if to_status == Order.Status.CANCELLED:
                     services.order_cancel_by_staff(order_id=order_id, by=request.user)
@@ -198,12 +197,19 @@ class OrderAdmin(admin.ModelAdmin):
         # read it over a change made since (a buyer's cancel). Status moves only by the buttons.
         pass
 
-    def response_change(self, request: HttpRequest, obj: Order) -> Any:
-        for button, to_status in self.status_buttons.items():
-            if button in request.POST:
-                self.apply_to_orders(request, Order.objects.filter(pk=obj.pk), to_status)
-                return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        # A status button is handled before the form: nothing on the page is editable, so
+        # there is nothing to validate or save, only the service to call.
+        if request.method == "POST" and object_id is not None and self.has_change_permission(request):
+            for button, to_status in self.status_buttons.items():
+                if button in request.POST:
+                    order = self.get_object(request, object_id)
+                    if order is not None:
+                        self.apply_to_orders(request, Order.objects.filter(pk=order.pk), to_status)
+                        return HttpResponseRedirect(request.path)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, obj: Order | None = None, **kwargs: Any) -> Any:
         if obj is not None:
