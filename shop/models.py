@@ -156,10 +156,10 @@ class CartItem(models.Model):
 class Order(models.Model):
     class Status(models.TextChoices):
         PLACED = "placed", "Placed"
-        CANCELLED = "cancelled", "Cancelled"
         CONFIRMED = "confirmed", "Confirmed"
         DISPATCHED = "dispatched", "Dispatched"
         DELIVERED = "delivered", "Delivered"
+        CANCELLED = "cancelled", "Cancelled"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
