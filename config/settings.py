@@ -374,3 +374,5 @@ SHOP_PRODUCT_COUNT_CACHE_SECONDS = env_int("SHOP_PRODUCT_COUNT_CACHE_SECONDS", 3
 SHOP_PAGE_CACHE_SECONDS = env_int("SHOP_PAGE_CACHE_SECONDS", 300)
 SHOP_MAX_LINE_QUANTITY = 10_000
 SHOP_MAX_ORDER_LINES = 100
+# The shop's address as buyers reach it: links in mail sent without a request (order mail).
+SHOP_BASE_URL = os.environ.get("SHOP_BASE_URL", "http://localhost:8000")

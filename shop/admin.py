@@ -2,11 +2,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 
 from shop import services
-from shop.exceptions import StockWouldGoNegative
-from shop.models import ApiToken, Category, Order, OrderLine, Product, StockMovement
+from shop.exceptions import NotCancellable, OrderNotFound, StockWouldGoNegative, TransitionRefused
+from shop.models import (
+    ApiToken,
+    Category,
+    Order,
+    OrderLine,
+    OrderStatusChange,
+    Product,
+    StockMovement,
+)
 
 
 @admin.register(Category)
@@ -104,17 +112,110 @@ class OrderLineInline(admin.TabularInline):
         return False
 
 
+class OrderStatusChangeInline(admin.TabularInline):
+    """The order's status history after it was placed (read-only: changes go through the
+    actions, which call shop.services.order_status)."""
+
+    model = OrderStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["at", "status", "by", "by_staff", "note"]
+    readonly_fields = fields
+    verbose_name = "status change"
+    verbose_name_plural = "Status history (after placing)"
+
+    def has_add_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
+        return False
+
+
+def _order_status_action(to_status: str, description: str) -> Any:
+    """An admin action moving each selected order to `to_status` through the service: the
+    orders that can move do; each refused one is reported with why."""
+
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin: "OrderAdmin", request: HttpRequest, queryset: Any) -> None:
+        modeladmin.apply_to_orders(request, queryset, to_status)
+
+    action.__name__ = f"mark_{to_status}"
+    return action
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["reference", "user", "status", "line_count", "total", "currency", "created_at"]
     list_filter = ["status"]
     search_fields = ["user__email", "=id"]
     list_select_related = ["user"]
-    inlines = [OrderLineInline]
+    inlines = [OrderLineInline, OrderStatusChangeInline]
     readonly_fields = [
         "user", "status", "currency", "total", "line_count", "created_at", "cancelled_at",
         "idempotency_key", "request_fingerprint",
     ]
+    actions = [
+        _order_status_action(Order.Status.CONFIRMED, "Mark confirmed"),
+        _order_status_action(Order.Status.DISPATCHED, "Mark dispatched"),
+        _order_status_action(Order.Status.DELIVERED, "Mark delivered"),
+        _order_status_action(Order.Status.CANCELLED, "Cancel (puts stock back)"),
+    ]
+    # The change page's buttons post one of these names (templates/admin/shop/order/
+    # change_form.html); each goes through the same service as the actions.
+    status_buttons = {
+        "_mark_confirmed": Order.Status.CONFIRMED,
+        "_mark_dispatched": Order.Status.DISPATCHED,
+        "_mark_delivered": Order.Status.DELIVERED,
+        "_mark_cancelled": Order.Status.CANCELLED,
+    }
+
+    def apply_to_orders(self, request: HttpRequest, queryset: Any, to_status: str) -> None:
+        done = []
+        for order_id in sorted(queryset.values_list("pk", flat=True)):
+            reference = Order(pk=order_id).reference
+            try:
+                if to_status == Order.Status.CANCELLED:
+                    services.order_cancel_by_staff(order_id=order_id, by=request.user)
+                else:
+                    services.order_advance(order_id=order_id, to_status=to_status, by=request.user)
+            except (NotCancellable, TransitionRefused, OrderNotFound) as exc:
+                status = getattr(exc, "status", "gone")
+                self.message_user(
+                    request,
+                    f"{reference} is {status}: it cannot be "
+                    f"{'cancelled' if to_status == Order.Status.CANCELLED else f'marked {to_status}'}.",
+                    messages.ERROR,
+                )
+            else:
+                done.append(reference)
+        if done:
+            verb = "cancelled" if to_status == Order.Status.CANCELLED else f"marked {to_status}"
+            self.message_user(request, f"{len(done)} order(s) {verb}: {', '.join(done)}.")
+
+    def save_model(self, request: HttpRequest, obj: Order, form: Any, change: bool) -> None:
+        # Every field is read-only: saving the row back would write the status as this page
+        # read it over a change made since (a buyer's cancel). Status moves only by the buttons.
+        pass
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        # A status button is handled before the form: nothing on the page is editable, so
+        # there is nothing to validate or save, only the service to call.
+        if request.method == "POST" and object_id is not None and self.has_change_permission(request):
+            for button, to_status in self.status_buttons.items():
+                if button in request.POST:
+                    order = self.get_object(request, object_id)
+                    if order is not None:
+                        self.apply_to_orders(request, Order.objects.filter(pk=order.pk), to_status)
+                        return HttpResponseRedirect(request.path)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, obj: Order | None = None, **kwargs: Any) -> Any:
+        if obj is not None:
+            context["order_next_status"] = obj.next_status
+            context["order_is_cancellable"] = obj.is_cancellable
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

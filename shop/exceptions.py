@@ -51,6 +51,17 @@ class NotCancellable(ShopError):
         super().__init__(f"Order {order_id} is {status} and cannot be cancelled.")
 
 
+class TransitionRefused(ShopError):
+    """An order cannot move from its status to the one asked for (only the next step can be
+    taken; cancelling is order_cancel's)."""
+
+    def __init__(self, order_id: int, status: str, to_status: str) -> None:
+        self.order_id = order_id
+        self.status = status
+        self.to_status = to_status
+        super().__init__(f"Order {order_id} is {status} and cannot be marked {to_status}.")
+
+
 class OrderNotFound(ShopError):
     def __init__(self, order_id: int) -> None:
         self.order_id = order_id

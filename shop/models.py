@@ -1,4 +1,6 @@
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -6,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from shop.exceptions import StockWriteRefused
 
@@ -153,6 +156,9 @@ class CartItem(models.Model):
 class Order(models.Model):
     class Status(models.TextChoices):
         PLACED = "placed", "Placed"
+        CONFIRMED = "confirmed", "Confirmed"
+        DISPATCHED = "dispatched", "Dispatched"
+        DELIVERED = "delivered", "Delivered"
         CANCELLED = "cancelled", "Cancelled"
 
     user = models.ForeignKey(
@@ -188,10 +194,51 @@ class Order(models.Model):
 
     @property
     def is_cancellable(self) -> bool:
-        return self.status == self.Status.PLACED
+        return self.status in ORDER_CANCELLABLE_STATUSES
+
+    @property
+    def next_status(self) -> "Order.Status | None":
+        """The step that should come next (None once delivered or cancelled)."""
+        return ORDER_NEXT_STATUS.get(self.status)
+
+    def status_history(self, changes: Iterable["OrderStatusChange"] | None = None) -> list["StatusStep"]:
+        """Every status the order has had, oldest first, `placed` included.
+
+        The `placed` step is the order's own created_at and user (written with the order in
+        its one INSERT); later changes are OrderStatusChange rows (prefetch `status_changes`),
+        or `changes` when the caller knows them (none for an order just written).
+        """
+        placed = StatusStep(status=self.Status.PLACED, at=self.created_at, by=self.user_id, by_staff=False)
+        changes = [
+            StatusStep(status=change.status, at=change.at, by=change.by_id, by_staff=change.by_staff)
+            for change in (self.status_changes.all() if changes is None else changes)
+        ]
+        return [placed, *changes]
 
     def get_absolute_url(self) -> str:
         return reverse("shop:order_detail", args=[self.pk])
+
+
+# The life cycle: each status and the one that may follow it; cancelled ends it, and only an
+# order not yet dispatched can be cancelled.
+ORDER_NEXT_STATUS = {
+    Order.Status.PLACED: Order.Status.CONFIRMED,
+    Order.Status.CONFIRMED: Order.Status.DISPATCHED,
+    Order.Status.DISPATCHED: Order.Status.DELIVERED,
+}
+ORDER_CANCELLABLE_STATUSES = frozenset({Order.Status.PLACED, Order.Status.CONFIRMED})
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    status: str
+    at: datetime
+    by: int | None  # the user's id
+    by_staff: bool
+
+    @property
+    def label(self) -> str:
+        return Order.Status(self.status).label
 
 
 class OrderLine(models.Model):
@@ -267,3 +314,25 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class OrderStatusChange(models.Model):
+    """One change of an order's status after it was placed: who made it and when."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=16, choices=Order.Status)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Whether `by` acted as the shop (staff in the admin) rather than as the buyer: kept on
+    # the row so the timeline stays right if the user's staff flag changes later.
+    by_staff = models.BooleanField(default=False)
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["order", "at"], name="order_status_change_order_at")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} -> {self.status}"

@@ -123,7 +123,11 @@ def orders_for(user: AbstractBaseUser) -> QuerySet[Order]:
 
 def order_for(user: AbstractBaseUser, order_id: int) -> Order | None:
     """The user's order with its lines, or None: another buyer's order does not exist for you."""
-    return Order.objects.filter(user=user, pk=order_id).prefetch_related("lines").first()
+    return (
+        Order.objects.filter(user=user, pk=order_id)
+        .prefetch_related("lines", "status_changes")
+        .first()
+    )
 
 
 def order_for_idempotency_key(user: AbstractBaseUser, key: str) -> Order | None:

@@ -166,12 +166,31 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": {"type": "integer"},
             "reference": {"type": "string", "examples": ["ORD-000123"]},
-            "status": {"type": "string", "enum": ["placed", "cancelled"]},
+            "status": {
+                "type": "string",
+                "enum": ["placed", "confirmed", "dispatched", "delivered", "cancelled"],
+            },
             "created_at": TIMESTAMP,
             "cancelled_at": {"type": ["string", "null"], "format": "date-time"},
             "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
             "total": MONEY,
             "lines": {"type": "array", "items": _ref("OrderLine")},
+            "status_history": {
+                "type": "array",
+                "description": "Every status the order has had, oldest first, `placed` first.",
+                "items": _ref("OrderStatusStep"),
+            },
+        },
+    },
+    "OrderStatusStep": {
+        "type": "object",
+        "required": ["status", "at"],
+        "properties": {
+            "status": {
+                "type": "string",
+                "enum": ["placed", "confirmed", "dispatched", "delivered", "cancelled"],
+            },
+            "at": TIMESTAMP,
         },
     },
     "OrderRequest": {
@@ -504,7 +523,7 @@ PATHS: dict[str, Any] = {
     "/api/v1/orders/{order_id}/cancel": {
         "post": {
             "operationId": "cancelOrder",
-            "summary": "Cancel a placed order and put its stock back",
+            "summary": "Cancel a placed or confirmed order and put its stock back",
             "tags": ["orders"],
             "parameters": [_id_parameter("order_id", "order")],
             "responses": {
@@ -512,7 +531,9 @@ PATHS: dict[str, Any] = {
                 **BODY_ERRORS,
                 "401": _error("NotAuthenticated"),
                 "404": _error("NotFound"),
-                "409": _error_response("`not_cancellable`: the order is already cancelled."),
+                "409": _error_response(
+                    "`not_cancellable`: the order is dispatched, delivered or already cancelled."
+                ),
             },
         }
     },

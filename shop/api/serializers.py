@@ -54,6 +54,11 @@ def serialize_order(order: Order, lines: list[OrderLine] | None = None) -> dict[
         "lines": [
             serialize_order_line(line) for line in (order.lines.all() if lines is None else lines)
         ],
+        # A just-placed order (lines given) has no later changes: no query for them.
+        "status_history": [
+            {"status": step.status, "at": timestamp(step.at)}
+            for step in order.status_history(changes=None if lines is None else [])
+        ],
     }
 
 

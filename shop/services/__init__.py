@@ -24,6 +24,7 @@ from shop.services.orders import (
     order_place,
     order_place_from_cart,
 )
+from shop.services.order_status import order_advance, order_cancel_by_staff
 from shop.services.tokens import IssuedToken, token_authenticate, token_create, token_revoke
 
 __all__ = [
@@ -38,7 +39,9 @@ __all__ = [
     "cart_set_quantity",
     "cart_take",
     "normalise_lines",
+    "order_advance",
     "order_cancel",
+    "order_cancel_by_staff",
     "order_place",
     "order_place_from_cart",
     "product_add",

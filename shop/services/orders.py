@@ -21,19 +21,14 @@ from shop.exceptions import (
     IdempotencyKeyReused,
     InsufficientStock,
     InvalidOrder,
-    NotCancellable,
-    OrderNotFound,
     ShopError,
     ShortLine,
 )
-from shop.models import CartItem, Order, OrderLine, Product, StockMovement
+from shop.models import CartItem, Order, OrderLine, Product
 from shop.services.cart import cart_take
-from shop.services.stock import (
-    apply_stock_changes,
-    movements_for,
-    order_write_taking_stock,
-    short_lines_for,
-)
+from shop.services.order_mail import order_mail_after_commit
+from shop.services.order_status import order_cancel_in
+from shop.services.stock import order_write_taking_stock, short_lines_for
 
 logger = logging.getLogger("shop.orders")
 
@@ -246,6 +241,7 @@ def _place(
                     raise _CartTakenMeanwhile(taken)
             taken_stock = order_write_taking_stock(order=order, lines=order_lines)
             require_every_line_taken(merged, taken_stock)
+            order_mail_after_commit(order=order, event="placed", lines=order_lines)
     except InsufficientStock as exc:
         _log_rejected(user, merged, exc.short_lines, started)
         raise
@@ -363,43 +359,7 @@ def _cart_gone(user: AbstractBaseUser, expected: Mapping[int, int] | None) -> Sh
 
 
 def order_cancel(*, user: AbstractBaseUser, order_id: int) -> Order:
-    """Cancel one of the user's placed orders and put its stock back, once."""
-    started = time.perf_counter()
-    with transaction.atomic():
-        # The conditional update takes the order's row lock: a concurrent second cancel waits,
-        # then matches no row and is refused, so stock is put back exactly once.
-        updated = Order.objects.filter(
-            pk=order_id, user=user, status=Order.Status.PLACED
-        ).update(status=Order.Status.CANCELLED, cancelled_at=timezone.now())
-        if not updated:
-            status = Order.objects.filter(pk=order_id, user=user).values_list(
-                "status", flat=True
-            ).first()
-            if status is None:
-                raise OrderNotFound(order_id)
-            raise NotCancellable(order_id, status)
-        changes: dict[int, int] = {}
-        for product_id, quantity in OrderLine.objects.filter(order_id=order_id).values_list(
-            "product_id", "quantity"
-        ):
-            changes[product_id] = changes.get(product_id, 0) + quantity
-        StockMovement.objects.bulk_create(
-            movements_for(
-                changes,
-                reason=StockMovement.Reason.CANCELLATION,
-                order_id=order_id,
-                user_id=user.pk,
-            )
-        )
-        apply_stock_changes(changes)
-    logger.info(
-        "order cancelled",
-        extra={
-            "event": "order_cancelled",
-            "user_id": user.pk,
-            "order_id": order_id,
-            "lines": len(changes),
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-        },
+    """Cancel one of the user's orders (placed or confirmed) and put its stock back, once."""
+    return order_cancel_in(
+        orders=Order.objects.filter(user=user), order_id=order_id, by=user, by_staff=False
     )
-    return Order.objects.prefetch_related("lines").get(pk=order_id)

@@ -78,8 +78,11 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         services.order_cancel(user=request.user, order_id=order.pk)
     except OrderNotFound:
         raise Http404("No such order.") from None
-    except NotCancellable:
-        messages.error(request, f"{order.reference} is already cancelled.")
+    except NotCancellable as exc:
+        if exc.status == Order.Status.CANCELLED:
+            messages.error(request, f"{order.reference} is already cancelled.")
+        else:
+            messages.error(request, f"{order.reference} is {exc.status} and can no longer be cancelled.")
     else:
         messages.success(request, f"Order {order.reference} cancelled; its stock is back on the shelf.")
     return redirect(order)

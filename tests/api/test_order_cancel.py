@@ -3,8 +3,10 @@
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.test import Client
 
+from shop import services
 from shop.models import Order, Product, StockMovement
 from tests.api.helpers import assert_error
 
@@ -118,3 +120,49 @@ def test_it_rejects_other_methods(
 
     assert_error(response, 405, "method_not_allowed")
     assert response["Allow"] == "POST"
+
+
+def test_it_cancels_a_confirmed_order_and_adds_the_step_to_its_history(
+    api_client: Client,
+    auth: dict[str, str],
+    staff: Any,
+    make_product: Callable[..., Product],
+    place_order: Callable[..., Any],
+) -> None:
+    flour = make_product(stock=10)
+    order = place_order((flour, 4))
+    services.order_advance(order_id=order.pk, to_status="confirmed", by=staff)
+
+    response = api_client.generic("POST", url(order), headers=auth)
+
+    assert response.status_code == 200
+    assert [step["status"] for step in response.json()["status_history"]] == [
+        "placed", "confirmed", "cancelled"
+    ]
+    flour.refresh_from_db()
+    assert flour.stock == 10
+
+
+@pytest.mark.parametrize("status", ["dispatched", "delivered"])
+def test_it_refuses_an_order_once_dispatched(
+    api_client: Client,
+    auth: dict[str, str],
+    staff: Any,
+    make_product: Callable[..., Product],
+    place_order: Callable[..., Any],
+    status: str,
+) -> None:
+    flour = make_product(stock=10)
+    order = place_order((flour, 4))
+    for step in ("confirmed", "dispatched", "delivered"):
+        services.order_advance(order_id=order.pk, to_status=step, by=staff)
+        if step == status:
+            break
+
+    response = api_client.generic("POST", url(order), headers=auth)
+
+    assert_error(response, 409, "not_cancellable")
+    assert status in response.json()["error"]["message"]
+    assert Order.objects.get(pk=order.pk).status == status
+    flour.refresh_from_db()
+    assert flour.stock == 6

@@ -371,3 +371,17 @@ def test_its_queries_do_not_grow_with_lines_and_it_does_not_read_the_lines_back(
         assert not [q for q in queries if 'FROM "shop_orderline"' in q["sql"]]
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_new_order_has_its_placed_step_in_the_status_history(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    flour = make_product(stock=10)
+    lines = {"lines": [{"product": flour.pk, "quantity": 1}]}
+
+    first = post(api_client, lines, auth, key="po-1")
+    replay = post(api_client, lines, auth, key="po-1")
+
+    body = first.json()
+    assert body["status_history"] == [{"status": "placed", "at": body["created_at"]}]
+    assert replay.json()["status_history"] == body["status_history"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.test import Client
 
+from shop import services
 from shop.models import Product
 from tests.api.helpers import assert_error
 
@@ -74,3 +75,25 @@ def test_it_rejects_other_methods(
 
     assert_error(response, 405, "method_not_allowed")
     assert response["Allow"] == "GET, HEAD"
+
+
+def test_it_returns_the_status_history_oldest_first_with_placed_at_created_at(
+    api_client: Client,
+    auth: dict[str, str],
+    staff: Any,
+    make_product: Callable[..., Product],
+    place_order: Callable[..., Any],
+) -> None:
+    order = place_order((make_product(), 1))
+    services.order_advance(order_id=order.pk, to_status="confirmed", by=staff)
+    services.order_advance(order_id=order.pk, to_status="dispatched", by=staff)
+
+    body = api_client.get(f"/api/v1/orders/{order.pk}", headers=auth).json()
+
+    assert body["status"] == "dispatched"
+    assert [step["status"] for step in body["status_history"]] == ["placed", "confirmed", "dispatched"]
+    assert body["status_history"][0]["at"] == body["created_at"]
+    assert all(set(step) == {"status", "at"} for step in body["status_history"])
+    assert all(step["at"].endswith("Z") for step in body["status_history"])
+    moments = [step["at"] for step in body["status_history"]]
+    assert moments == sorted(moments)

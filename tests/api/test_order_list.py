@@ -5,6 +5,7 @@ from typing import Any
 
 from django.test import Client
 
+from shop import services
 from shop.models import Product
 from tests.api.helpers import assert_error
 
@@ -76,6 +77,23 @@ def test_it_reads_a_page_in_a_fixed_number_of_queries(
         place_order((product, 1), (products[0], 1))
     api_client.get(URL, headers=auth)  # the token's last-use write happens on this one
 
-    # token, count, orders, their lines: not one query per order
-    with django_assert_max_num_queries(4):
+    # token, count, orders, their lines, their status changes: not one query per order
+    with django_assert_max_num_queries(5):
         assert api_client.get(URL, headers=auth).json()["count"] == 5
+
+
+def test_each_listed_order_has_its_status_history(
+    api_client: Client,
+    auth: dict[str, str],
+    buyer: Any,
+    make_product: Callable[..., Product],
+    place_order: Callable[..., Any],
+) -> None:
+    kept = place_order((make_product(), 1))
+    cancelled = place_order((make_product(), 1))
+    services.order_cancel(user=buyer, order_id=cancelled.pk)
+
+    results = api_client.get(URL, headers=auth).json()["results"]
+
+    history = {order["id"]: [step["status"] for step in order["status_history"]] for order in results}
+    assert history == {kept.pk: ["placed"], cancelled.pk: ["placed", "cancelled"]}

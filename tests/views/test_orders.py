@@ -178,3 +178,81 @@ def test_the_404_page_uses_the_shop_layout(buyer_client: ShopClient, settings: A
     response = buyer_client.get(reverse("shop:order_detail", args=[999999]))
     assert response.status_code == 404
     assert "css/shop.css" in response.content.decode() and "Not found" in response.content.decode()
+
+
+# --- the timeline -------------------------------------------------------------------------------
+
+
+def timeline(html: str) -> str:
+    start = html.index('id="order-timeline"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_timeline_shows_placed_and_greys_the_next_step(buyer_client: ShopClient, order: Order) -> None:
+    steps = timeline(buyer_client.get(order.get_absolute_url()).content.decode())
+
+    assert "Placed" in steps and order.created_at.strftime("%d %b %Y").lstrip("0") in steps
+    assert 'class="timeline-step is-next"' in steps and "Confirmed" in steps
+    assert "by the shop" not in steps
+
+
+def test_the_timeline_lists_each_change_with_staff_changes_by_the_shop(
+    buyer_client: ShopClient, order: Order, staff: Any
+) -> None:
+    services.order_advance(order_id=order.pk, to_status=Order.Status.CONFIRMED, by=staff)
+    services.order_advance(order_id=order.pk, to_status=Order.Status.DISPATCHED, by=staff)
+
+    html = buyer_client.get(order.get_absolute_url()).content.decode()
+    steps = timeline(html)
+
+    done = steps.split('class="timeline-step is-next"')[0]
+    assert done.index("Placed") < done.index("Confirmed") < done.index("Dispatched")
+    assert done.count("by the shop") == 2
+    assert "Delivered" in steps.split('class="timeline-step is-next"')[1]
+    assert 'status-badge status-dispatched">Dispatched' in html
+    assert ">Cancel order</a>" not in html
+
+
+def test_a_cancelled_order_has_no_next_step(buyer_client: ShopClient, buyer: Any, order: Order) -> None:
+    services.order_cancel(user=buyer, order_id=order.pk)
+
+    steps = timeline(buyer_client.get(order.get_absolute_url()).content.decode())
+
+    assert "Cancelled" in steps and "is-next" not in steps and "by the shop" not in steps
+
+
+def test_a_confirmed_order_can_still_be_cancelled_from_its_page(
+    buyer_client: ShopClient, order: Order, staff: Any, rye: Product
+) -> None:
+    services.order_advance(order_id=order.pk, to_status=Order.Status.CONFIRMED, by=staff)
+    url = reverse("shop:order_cancel", args=[order.pk])
+
+    assert ">Cancel order</a>" in buyer_client.get(order.get_absolute_url()).content.decode()
+    buyer_client.form_post(url)
+
+    order.refresh_from_db()
+    rye.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED and rye.stock == 30
+
+
+def test_a_dispatched_order_cannot_be_cancelled_from_its_page(
+    buyer_client: ShopClient, order: Order, staff: Any, rye: Product
+) -> None:
+    for status in (Order.Status.CONFIRMED, Order.Status.DISPATCHED):
+        services.order_advance(order_id=order.pk, to_status=status, by=staff)
+
+    response = buyer_client.form_post(reverse("shop:order_cancel", args=[order.pk]), follow=True)
+
+    assert "is dispatched and can no longer be cancelled" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.DISPATCHED
+
+
+def test_the_history_table_badges_the_new_statuses(
+    buyer_client: ShopClient, order: Order, staff: Any
+) -> None:
+    services.order_advance(order_id=order.pk, to_status=Order.Status.CONFIRMED, by=staff)
+
+    html = buyer_client.get(ORDERS).content.decode()
+
+    assert '<span class="status-badge status-confirmed">Confirmed</span>' in html

@@ -20,7 +20,7 @@ from shop.selectors import order_for, orders_for
 
 @token_required
 def order_list(request: HttpRequest) -> JsonResponse:
-    orders = orders_for(request.user).prefetch_related("lines")
+    orders = orders_for(request.user).prefetch_related("lines", "status_changes")
     return JsonResponse(paginate(request, orders, serialize_order))
 
 

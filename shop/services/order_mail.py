@@ -1,0 +1,55 @@
+"""Mail to the person who placed an order: when it is placed, dispatched and cancelled.
+
+Queued with shop.services.mail.mail_enqueue after the order's transaction commits (nothing is
+sent for a write that rolls back), as a robust on_commit callback: whatever queuing raises is
+logged by Django and never fails the order that was already written.
+"""
+
+from collections.abc import Sequence
+from functools import partial
+from typing import Literal
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from shop.models import Order, OrderLine
+from shop.services.mail import mail_enqueue
+
+OrderMailEvent = Literal["placed", "dispatched", "cancelled"]
+
+SUBJECTS: dict[str, str] = {
+    "placed": "Your order {reference} is placed",
+    "dispatched": "Your order {reference} is on its way",
+    "cancelled": "Your order {reference} is cancelled",
+}
+
+
+def order_mail_build(
+    *, order: Order, event: OrderMailEvent, lines: Sequence[OrderLine] | None = None
+) -> EmailMessage:
+    """The plain-text message for `event`, addressed to the order's user."""
+    context = {
+        "order": order,
+        "lines": list(order.lines.all() if lines is None else lines),
+        "order_url": settings.SHOP_BASE_URL.rstrip("/") + order.get_absolute_url(),
+    }
+    return EmailMessage(
+        subject=SUBJECTS[event].format(reference=order.reference),
+        body=render_to_string(f"shop/email/order_{event}.txt", context),
+        to=[order.user.email],
+    )
+
+
+def order_mail_send(
+    *, order: Order, event: OrderMailEvent, lines: Sequence[OrderLine] | None = None
+) -> None:
+    mail_enqueue(message=order_mail_build(order=order, event=event, lines=lines))
+
+
+def order_mail_after_commit(
+    *, order: Order, event: OrderMailEvent, lines: Sequence[OrderLine] | None = None
+) -> None:
+    """Queue the mail once the surrounding transaction commits; call inside it."""
+    transaction.on_commit(partial(order_mail_send, order=order, event=event, lines=lines), robust=True)
