@@ -1,5 +1,6 @@
 """The trade checkout on the cart page: delivery details, the review step, then Place order."""
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -219,7 +220,7 @@ def test_the_whole_checkout_without_javascript(
     # The review's form, as a browser would post it back.
     fields = dict(
         pair.split('" value="')
-        for pair in __import__("re").findall(r'type="hidden" name="([^"]+" value="[^"]*)"', review.content.decode())
+        for pair in re.findall(r'type="hidden" name="([^"]+" value="[^"]*)"', review.content.decode())
     )
     placed = buyer_client.form_post(CHECKOUT, fields, follow=True)
     order = Order.objects.get()
