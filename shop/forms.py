@@ -94,7 +94,9 @@ class CheckoutDetailsForm(forms.Form):
 
     delivery_address = forms.TypedChoiceField(label="Delivery address", coerce=int)
     delivery_date = forms.DateField(
-        label="Requested delivery date", widget=forms.DateInput(attrs={"type": "date"})
+        label="Requested delivery date",
+        # ISO: a date input ignores any other format (the locale would render 01/12/2026).
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     po_number = forms.CharField(
         label="PO number", max_length=MAX_PO_NUMBER_LENGTH, required=False, strip=True

@@ -53,7 +53,8 @@ def test_the_cart_offers_the_companys_addresses_with_the_default_chosen(
     html = buyer_client.get(CART).content.decode()
     assert f'<option value="{addresses[0].pk}" selected>Bakery, LS1 1AA</option>' in html
     assert "Depot, YO1 9ZZ" in html
-    assert f'min="{earliest_delivery_date(timezone.localdate()).isoformat()}"' in html
+    earliest = earliest_delivery_date(timezone.localdate()).isoformat()
+    assert f'value="{earliest}"' in html and f'min="{earliest}"' in html
     assert 'name="po_number"' in html and 'name="notes"' in html
     assert f'action="{REVIEW}"' in html and ">Review order</button>" in html
 
