@@ -128,6 +128,7 @@ class CheckoutDetailsForm(forms.Form):
         elif "delivery_address" not in self.initial:
             default = next((a for a in self.addresses.values() if a.is_default), None)
             self.initial["delivery_address"] = (default or next(iter(self.addresses.values()))).pk
+        self.earliest, self.latest = earliest, latest
         self.fields["po_number"].required = po_number_required
         if "delivery_date" not in self.initial:
             self.initial["delivery_date"] = earliest
