@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "shop.context_processors.ordering",
             ],
         },
     },
@@ -376,3 +377,16 @@ SHOP_MAX_LINE_QUANTITY = 10_000
 SHOP_MAX_ORDER_LINES = 100
 # The shop's address as buyers reach it: links in mail sent without a request (order mail).
 SHOP_BASE_URL = os.environ.get("SHOP_BASE_URL", "http://localhost:8000")
+# Days no delivery is made besides weekends (ISO dates, comma separated): by default the
+# England & Wales bank holidays of 2026-2027 (gov.uk/bank-holidays). Extend before 2028.
+SHOP_BANK_HOLIDAYS = env_list(
+    "SHOP_BANK_HOLIDAYS",
+    [
+        "2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04", "2026-05-25", "2026-08-31",
+        "2026-12-25", "2026-12-28",
+        "2027-01-01", "2027-03-26", "2027-03-29", "2027-05-03", "2027-05-31", "2027-08-30",
+        "2027-12-27", "2027-12-28",
+    ],
+)
+# The latest delivery date a buyer may ask for, in days from today.
+SHOP_DELIVERY_MAX_DAYS = 90

@@ -10,10 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
+from companies import services as company_services
+from companies.services import AddressInput
 from shop import services
 from shop.models import CartItem, Order, Product
+from shop.services.delivery import earliest_delivery_date
 from ui import (
     Shooter,
     add_to_cart,
@@ -40,6 +44,20 @@ def products(make_product: Callable[..., Product]) -> dict[str, Product]:
         )
         for spec in (RYE, SUGAR, SALT)
     }
+
+
+EARLIEST = earliest_delivery_date(timezone.localdate())
+
+
+@pytest.fixture(autouse=True)
+def addresses(buyer: Any) -> None:
+    for label, lines, postcode in (
+        ("Bakery", "1 Mill Lane\nLeeds", "LS1 1AA"),
+        ("Depot", "9 Yard Road\nYork", "YO1 9ZZ"),
+    ):
+        company_services.address_create(
+            actor=buyer, data=AddressInput(label=label, lines=lines, postcode=postcode)
+        )
 
 
 def badge(page: Page) -> Any:
@@ -98,12 +116,24 @@ def checkout_journey(
         expect_same_page(page)
     snap("cart-after-changes")
 
-    # Place the order: confirmation page, stock down.
+    # Delivery details, the review step, then place the order: confirmation page, stock down.
+    page.get_by_label("Delivery address").select_option(label="Depot, YO1 9ZZ")
+    expect(page.get_by_label("Requested delivery date")).to_have_value(EARLIEST.isoformat())
+    page.get_by_label("PO number").fill("PO-4471")
+    snap("cart-delivery-details")
+    page.get_by_role("button", name="Review order").click()
+    expect(page.get_by_role("heading", name="Review your order")).to_be_visible()
+    expect(page.locator("#review-address")).to_contain_text("9 Yard Road")
+    expect(page.locator("#review-po")).to_have_text("PO-4471")
+    expect(page.locator("#review-total")).to_contain_text("185.20")
+    snap("checkout-review")
     page.get_by_role("button", name="Place order").click()
     order_id = order_id_from_url(page)
     order = Order.objects.get(pk=order_id)
     assert order.user_id == buyer.pk and order.status == "placed"
     assert order.total == Decimal("185.20")
+    assert (order.po_number, order.delivery_date, order.delivery_label) == ("PO-4471", EARLIEST, "Depot")
+    expect(page.locator("#order-details")).to_contain_text("PO-4471")
     expect(page.locator("#order-placed")).to_contain_text(f"Order {order.reference} placed")
     expect(badge(page)).to_have_text("0")
     snap("order-confirmation")
@@ -194,6 +224,7 @@ def test_double_clicking_place_order_places_one_order(
     sign_in(context, buyer, live_server.url)
     page = context.new_page()
     page.goto("/cart/")
+    page.get_by_role("button", name="Review order").click()
 
     page.get_by_role("button", name="Place order").dblclick()
 

@@ -42,6 +42,8 @@ def test_two_buyers_race_for_the_last_unit(
     pages = [open_cart(new_context, user, live_server.url) for user in (buyer, other_buyer)]
     for page in pages:
         expect(page.locator("#cart-table tbody tr")).to_have_count(2)
+        page.get_by_role("button", name="Review order").click()
+        expect(page.get_by_role("button", name="Place order")).to_be_visible()
 
     # Both press "Place order" before either answer is awaited.
     with (
@@ -79,6 +81,7 @@ def test_two_buyers_race_for_the_last_unit(
         (sugar.pk, 2)
     ]
 
+    loser_page.get_by_role("button", name="Review order").click()
     loser_page.get_by_role("button", name="Place order").click()
     expect(loser_page).to_have_url(ORDER_URL)
     assert Order.objects.filter(user=loser_user).count() == 1

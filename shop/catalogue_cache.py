@@ -54,13 +54,21 @@ def _row(product: Product) -> tuple[Any, ...]:
 
 
 def catalogue_results(
-    table: ProductTable, query: QueryDict, *, q: str, csrf_token: str, price_list: str
+    table: ProductTable,
+    query: QueryDict,
+    *,
+    q: str,
+    csrf_token: str,
+    price_list: str,
+    can_order: bool = True,
 ) -> SafeString:
     """The results for a configured table (shop.tables.table_configure), with `csrf_token` in
-    its forms; cached for SHOP_PAGE_CACHE_SECONDS in the bounded `catalogue` cache."""
+    its forms; cached for SHOP_PAGE_CACHE_SECONDS in the bounded `catalogue` cache. Without
+    `can_order` (a viewer) the rows have no add-to-cart forms: part of the key."""
     records = table.page.object_list.data  # the page's QuerySet: read once, here
     key = "shop:catalogue-results:" + _fingerprint(
         price_list,
+        can_order,
         query.urlencode(),
         table.page.number,
         table.paginator.count,
@@ -69,7 +77,7 @@ def catalogue_results(
     )
 
     def render() -> list[str]:
-        context = {"table": table, "q": q, "csrf_token": _TOKEN_MARK}
+        context = {"table": table, "q": q, "csrf_token": _TOKEN_MARK, "can_order": can_order}
         return render_to_string("shop/catalogue.html#results", context).split(_TOKEN_MARK)
 
     parts = caches["catalogue"].get_or_set(key, render, settings.SHOP_PAGE_CACHE_SECONDS)

@@ -1,11 +1,15 @@
 """HTML forms: they check input shape only; the services decide what is allowed."""
 
 import re
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.conf import settings
 
+from companies.models import Address
+from shop.services.checkout import MAX_NOTES_LENGTH, MAX_PO_NUMBER_LENGTH, OrderDetails
 from shop.services.tokens import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS
 
 QUANTITY_MESSAGE = f"Enter a whole number from 1 to {settings.SHOP_MAX_LINE_QUANTITY:,}."
@@ -81,6 +85,75 @@ class CartLinesForm(forms.Form):
 
 class CheckoutForm(CartLinesForm):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class CheckoutDetailsForm(forms.Form):
+    """The trade checkout's details on the cart page and the review step. Shape only: the
+    rules (working days, the 90-day bound, the company's PO rule, its addresses) are
+    shop.services.checkout's, whose errors the views put on these fields."""
+
+    delivery_address = forms.TypedChoiceField(label="Delivery address", coerce=int)
+    delivery_date = forms.DateField(
+        label="Requested delivery date",
+        # ISO: a date input ignores any other format (the locale would render 01/12/2026).
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    po_number = forms.CharField(
+        label="PO number", max_length=MAX_PO_NUMBER_LENGTH, required=False, strip=True
+    )
+    notes = forms.CharField(
+        label="Notes for delivery",
+        max_length=MAX_NOTES_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        addresses: Iterable[Address],
+        po_number_required: bool,
+        earliest: date,
+        latest: date,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, **kwargs)
+        self.addresses = {address.pk: address for address in addresses}
+        address_field = self.fields["delivery_address"]
+        address_field.choices = [(pk, str(a)) for pk, a in self.addresses.items()]
+        if not self.addresses:
+            # Nothing to choose: the order goes without an address (the page says so).
+            del self.fields["delivery_address"]
+        elif "delivery_address" not in self.initial:
+            default = next((a for a in self.addresses.values() if a.is_default), None)
+            self.initial["delivery_address"] = (default or next(iter(self.addresses.values()))).pk
+        self.earliest, self.latest = earliest, latest
+        self.fields["po_number"].required = po_number_required
+        if "delivery_date" not in self.initial:
+            self.initial["delivery_date"] = earliest
+        self.fields["delivery_date"].widget.attrs.update(
+            {"min": earliest.isoformat(), "max": latest.isoformat()}
+        )
+
+    def details(self) -> OrderDetails:
+        """The cleaned details for the order services; call after is_valid()."""
+        data = self.cleaned_data
+        return OrderDetails(
+            po_number=data.get("po_number", ""),
+            delivery_date=data.get("delivery_date"),
+            delivery_address_id=data.get("delivery_address"),
+            notes=data.get("notes", ""),
+        )
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+    @property
+    def chosen_address(self) -> Address | None:
+        return self.addresses.get(self.cleaned_data.get("delivery_address"))
 
 
 class TokenCreateForm(forms.Form):

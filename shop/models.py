@@ -173,6 +173,21 @@ class Order(models.Model):
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)
     # sha256 of the normalised request lines: a replay with another body is refused.
     request_fingerprint = models.CharField(max_length=64, blank=True)
+    # The order belongs to the company; `user` is who placed it ("placed by").
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.PROTECT, related_name="orders"
+    )
+    po_number = models.CharField("PO number", max_length=35, blank=True, default="")
+    delivery_date = models.DateField(null=True, blank=True)
+    notes = models.TextField(max_length=1000, blank=True, default="")
+    # The delivery address as it was when ordered; the link is kept while the address exists.
+    delivery_address = models.ForeignKey(
+        "companies.Address", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    delivery_label = models.CharField(max_length=100, blank=True, default="")
+    delivery_lines = models.TextField(blank=True, default="")
+    delivery_postcode = models.CharField(max_length=16, blank=True, default="")
+    delivery_country = models.CharField(max_length=2, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -183,10 +198,21 @@ class Order(models.Model):
                 name="order_idempotency_key_per_user",
             ),
         ]
-        indexes = [models.Index(fields=["user", "-created_at"], name="order_user_created")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="order_user_created"),
+            models.Index(fields=["company", "-created_at"], name="order_company_created"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def has_delivery_address(self) -> bool:
+        return bool(self.delivery_label or self.delivery_lines or self.delivery_postcode)
+
+    @property
+    def delivery_line_list(self) -> list[str]:
+        return [line.strip() for line in self.delivery_lines.splitlines() if line.strip()]
 
     @property
     def reference(self) -> str:

@@ -1,7 +1,9 @@
 """Reads, scoped to the user where they concern a user's things."""
 
 import hashlib
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -117,14 +119,47 @@ def cart_summary(user: AbstractBaseUser) -> CartSummary:
     return CartSummary(line_count=lines, unit_count=units)
 
 
-def orders_for(user: AbstractBaseUser) -> QuerySet[Order]:
-    return Order.objects.filter(user=user).order_by("-created_at", "-id")
+def _company_orders(user: AbstractBaseUser) -> QuerySet[Order]:
+    """The orders of the user's company (every member sees them all), with who placed each
+    and the linked address: the one place order reads are scoped."""
+    return Order.objects.filter(company__memberships__user=user).select_related(
+        "user", "delivery_address"
+    )
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    status: str = ""
+    created_after: date | None = None
+    created_before: date | None = None
+    q: str = ""
+
+
+def orders_for(user: AbstractBaseUser, filters: OrderFilters | None = None) -> QuerySet[Order]:
+    """The user's company's orders, newest first, narrowed by `filters` (dates inclusive, in
+    the shop's time zone; q: a reference such as ORD-000123 or part of a PO number)."""
+    orders = _company_orders(user)
+    if filters is not None:
+        if filters.status:
+            orders = orders.filter(status=filters.status)
+        if filters.created_after:
+            orders = orders.filter(created_at__date__gte=filters.created_after)
+        if filters.created_before:
+            orders = orders.filter(created_at__date__lte=filters.created_before)
+        if q := filters.q.strip():
+            match = Q(po_number__icontains=q)
+            if (number := re.fullmatch(r"(?i)(?:ORD-)?0*(\d{1,18})", q)) is not None:
+                match |= Q(pk=int(number.group(1)))
+            orders = orders.filter(match)
+    return orders.order_by("-created_at", "-id")
 
 
 def order_for(user: AbstractBaseUser, order_id: int) -> Order | None:
-    """The user's order with its lines, or None: another buyer's order does not exist for you."""
+    """One of the company's orders with its lines and status changes, or None: another
+    company's order does not exist for you."""
     return (
-        Order.objects.filter(user=user, pk=order_id)
+        _company_orders(user)
+        .filter(pk=order_id)
         .prefetch_related("lines", "status_changes")
         .first()
     )

@@ -63,15 +63,21 @@ class OrderTable(tables.Table):
         order_by=("total", "id"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
     )
     status = tables.Column(order_by=("status", "id"))
+    # The company's orders: who placed each, and the buyer's PO number.
+    placed_by = tables.Column(
+        accessor="user__email", verbose_name="Placed by", order_by=("user__email", "id")
+    )
+    po_number = tables.Column(verbose_name="PO number", order_by=("po_number", "id"))
 
     class Meta:
         model = Order
         fields = ("created_at", "reference", "line_count", "total", "status")
+        sequence = ("created_at", "reference", "line_count", "total", "status", "po_number", "placed_by")
         template_name = "shop/tables/table.html"
         attrs = {"id": "order-table", "class": "data-table"}
         row_attrs = {"data-order-id": lambda record: record.pk}
         order_by = ("-created_at",)
-        empty_text = "You have not placed any orders yet."
+        empty_text = "Your company has not placed any orders yet."
 
     def render_total(self, value: Decimal, record: Order) -> str:
         return money_display(value, record.currency)

@@ -11,7 +11,9 @@ from django.http import HttpRequest, JsonResponse
 
 from shop.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from shop.api.schemas import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MAX_TOKEN_NAME_LENGTH
+from shop.models import Order
 from shop.selectors import MAX_SEARCH_LENGTH, PRODUCT_ORDERINGS
+from shop.services.checkout import MAX_NOTES_LENGTH, MAX_PO_NUMBER_LENGTH
 from shop.services.tokens import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS
 
 ERROR_CODES = [
@@ -180,6 +182,19 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Every status the order has had, oldest first, `placed` first.",
                 "items": _ref("OrderStatusStep"),
             },
+            "po_number": {"type": "string", "description": "Empty when none was given."},
+            "delivery_date": {"type": ["string", "null"], "format": "date"},
+            "delivery_address": {
+                "description": "The address as it was when ordered (`id` null once the address "
+                "is deleted), or null.",
+                "oneOf": [_ref("OrderAddress"), {"type": "null"}],
+            },
+            "notes": {"type": "string"},
+            "placed_by": {
+                "type": "object",
+                "required": ["id", "email"],
+                "properties": {"id": {"type": "integer"}, "email": {"type": "string"}},
+            },
         },
     },
     "OrderStatusStep": {
@@ -191,6 +206,18 @@ SCHEMAS: dict[str, Any] = {
                 "enum": ["placed", "confirmed", "dispatched", "delivered", "cancelled"],
             },
             "at": TIMESTAMP,
+        },
+    },
+    "OrderAddress": {
+        "type": "object",
+        "required": ["id", "label", "lines", "postcode", "country", "is_default"],
+        "properties": {
+            "id": {"type": ["integer", "null"]},
+            "label": {"type": "string"},
+            "lines": {"type": "array", "items": {"type": "string"}},
+            "postcode": {"type": "string"},
+            "country": {"type": "string"},
+            "is_default": {"type": "boolean"},
         },
     },
     "OrderRequest": {
@@ -214,7 +241,24 @@ SCHEMAS: dict[str, Any] = {
                         },
                     },
                 },
-            }
+            },
+            "po_number": {
+                "type": "string",
+                "maxLength": MAX_PO_NUMBER_LENGTH,
+                "description": "Required when the company's `po_number_required` is true.",
+            },
+            "delivery_date": {
+                "type": "string",
+                "format": "date",
+                "description": "A working day (no weekend or bank holiday) from the next working "
+                f"day up to {settings.SHOP_DELIVERY_MAX_DAYS} days ahead.",
+            },
+            "delivery_address": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "One of the company's address ids; default: its default address.",
+            },
+            "notes": {"type": "string", "maxLength": MAX_NOTES_LENGTH},
         },
     },
     "Token": {
@@ -455,9 +499,34 @@ PATHS: dict[str, Any] = {
     "/api/v1/orders": {
         "get": {
             "operationId": "listOrders",
-            "summary": "The caller's orders, newest first",
+            "summary": "The caller's company's orders, newest first",
             "tags": ["orders"],
-            "parameters": PAGE_PARAMETERS,
+            "parameters": [
+                {
+                    "name": "status",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": list(Order.Status.values)},
+                },
+                {
+                    "name": "created_after",
+                    "in": "query",
+                    "description": "Orders placed on or after this date.",
+                    "schema": {"type": "string", "format": "date"},
+                },
+                {
+                    "name": "created_before",
+                    "in": "query",
+                    "description": "Orders placed on or before this date.",
+                    "schema": {"type": "string", "format": "date"},
+                },
+                {
+                    "name": "q",
+                    "in": "query",
+                    "description": "A reference (ORD-000123) or part of a PO number.",
+                    "schema": {"type": "string", "maxLength": MAX_SEARCH_LENGTH, "pattern": NO_CONTROL_CHARS},
+                },
+                *PAGE_PARAMETERS,
+            ],
             "responses": {"200": _ok("A page of orders.", "OrderPage"), **LIST_ERRORS},
         },
         "post": {
@@ -497,6 +566,7 @@ PATHS: dict[str, Any] = {
                 ),
                 **BODY_ERRORS,
                 "401": _error("NotAuthenticated"),
+                "403": _error("Forbidden"),
                 "409": _error_response(
                     "`insufficient_stock`: some lines ask for more than is in stock; `details` "
                     "lists every short line. Nothing was ordered."
@@ -510,7 +580,7 @@ PATHS: dict[str, Any] = {
     "/api/v1/orders/{order_id}": {
         "get": {
             "operationId": "getOrder",
-            "summary": "One of the caller's orders",
+            "summary": "One of the caller's company's orders",
             "tags": ["orders"],
             "parameters": [_id_parameter("order_id", "order")],
             "responses": {
@@ -530,6 +600,7 @@ PATHS: dict[str, Any] = {
                 "200": _ok("The cancelled order.", "Order"),
                 **BODY_ERRORS,
                 "401": _error("NotAuthenticated"),
+                "403": _error("Forbidden"),
                 "404": _error("NotFound"),
                 "409": _error_response(
                     "`not_cancellable`: the order is dispatched, delivered or already cancelled."

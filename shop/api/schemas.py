@@ -7,13 +7,16 @@ carrying every problem found, keyed by field.
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.http import QueryDict
 
 from shop.api.errors import invalid
-from shop.selectors import MAX_SEARCH_LENGTH, PRODUCT_ORDERINGS
+from shop.models import Order
+from shop.selectors import MAX_SEARCH_LENGTH, PRODUCT_ORDERINGS, OrderFilters
+from shop.services.checkout import MAX_NOTES_LENGTH, MAX_PO_NUMBER_LENGTH, OrderDetails
 from shop.services.tokens import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS
 
 # Control characters (NUL above all, which PostgreSQL refuses outright) never belong in
@@ -23,6 +26,7 @@ MAX_EMAIL_LENGTH = 254
 MAX_PASSWORD_LENGTH = 4096
 MAX_TOKEN_NAME_LENGTH = 100
 MAX_DB_ID = 2**63 - 1
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Errors(dict[str, list[str]]):
@@ -109,7 +113,76 @@ def parse_order_request(data: dict[str, Any]) -> list[dict[str, Any]]:
     return lines
 
 
+def parse_order_details(data: dict[str, Any]) -> OrderDetails:
+    """The order's optional details, checked for type and length; the rules that need the
+    company (PO required, its addresses) and the calendar are the service's."""
+    errors = Errors()
+    po_number = _text(data, "po_number", errors, required=False, max_length=MAX_PO_NUMBER_LENGTH)
+    notes = data.get("notes")
+    if notes is None:
+        notes = ""
+    elif not isinstance(notes, str):
+        errors.add("notes", "Must be a string.")
+        notes = ""
+    elif len(notes) > MAX_NOTES_LENGTH:
+        errors.add("notes", f"At most {MAX_NOTES_LENGTH:,} characters.")
+    elif _CONTROL.search(notes.replace("\n", "").replace("\r", "").replace("\t", "")):
+        errors.add("notes", "Must not contain control characters.")
+    delivery_date = None
+    raw_date = data.get("delivery_date")
+    if raw_date is not None:
+        if not isinstance(raw_date, str) or not _ISO_DATE.fullmatch(raw_date):
+            errors.add("delivery_date", "Must be a date as YYYY-MM-DD.")
+        else:
+            try:
+                delivery_date = date.fromisoformat(raw_date)
+            except ValueError:
+                errors.add("delivery_date", "Not a calendar date.")
+    address = data.get("delivery_address")
+    if address is not None and (type(address) is not int or not 1 <= address <= MAX_DB_ID):
+        errors.add("delivery_address", "Must be the id of one of your company's addresses.")
+    errors.raise_if_any()
+    return OrderDetails(
+        po_number=po_number,
+        delivery_date=delivery_date,
+        delivery_address_id=address,
+        notes=notes,
+    )
+
+
 # --- Query strings ------------------------------------------------------------------------------
+
+
+def _query_date(query: QueryDict, field: str, errors: Errors) -> date | None:
+    raw = query.get(field, "")
+    if raw == "":
+        return None
+    if not _ISO_DATE.fullmatch(raw):
+        errors.add(field, "Must be a date as YYYY-MM-DD.")
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors.add(field, "Not a calendar date.")
+        return None
+
+
+def parse_order_filters(query: QueryDict) -> OrderFilters:
+    errors = Errors()
+    status = query.get("status", "")
+    if status and status not in Order.Status.values:
+        errors.add("status", f"Must be one of: {', '.join(Order.Status.values)}.")
+    created_after = _query_date(query, "created_after", errors)
+    created_before = _query_date(query, "created_before", errors)
+    q = query.get("q", "")
+    if len(q) > MAX_SEARCH_LENGTH:
+        errors.add("q", f"At most {MAX_SEARCH_LENGTH} characters.")
+    elif _CONTROL.search(q):
+        errors.add("q", "Must not contain control characters.")
+    errors.raise_if_any()
+    return OrderFilters(
+        status=status, created_after=created_after, created_before=created_before, q=q
+    )
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,27 @@ def serialize_order(order: Order, lines: list[OrderLine] | None = None) -> dict[
             {"status": step.status, "at": timestamp(step.at)}
             for step in order.status_history(changes=None if lines is None else [])
         ],
+        "po_number": order.po_number,
+        "delivery_date": order.delivery_date.isoformat() if order.delivery_date else None,
+        "delivery_address": serialize_delivery_address(order),
+        "notes": order.notes,
+        "placed_by": {"id": order.user_id, "email": order.user.email},
+    }
+
+
+def serialize_delivery_address(order: Order) -> dict[str, Any] | None:
+    """The address as it was when ordered (the address shape of GET /addresses); `id` is the
+    address's while it exists, null once deleted, and `is_default` is as it is now."""
+    if not order.has_delivery_address:
+        return None
+    address = order.delivery_address
+    return {
+        "id": order.delivery_address_id,
+        "label": order.delivery_label,
+        "lines": order.delivery_line_list,
+        "postcode": order.delivery_postcode,
+        "country": order.delivery_country,
+        "is_default": bool(address and address.is_default),
     }
 
 

@@ -15,6 +15,7 @@ from shop.exceptions import (
     ShortLine,
 )
 from shop.models import CartItem, Order, OrderLine, Product
+from shop.services.checkout import require_ordering_role
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,9 @@ def _active_product(product_id: int) -> Product:
 
 
 def cart_add(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartItem:
-    """Add to the cart. Refuses (adding nothing) when the cart would hold more than is in stock."""
+    """Add to the cart. Refuses (adding nothing) when the cart would hold more than is in stock.
+    A viewer cannot (Forbidden), nor change the cart below."""
+    require_ordering_role(user)
     _check_quantity(quantity)
     with transaction.atomic():
         product = _active_product(product_id)
@@ -72,6 +75,7 @@ def cart_add(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartI
 
 def cart_set_quantity(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartItem:
     """Set a cart line's quantity (1..max, and no more than is in stock)."""
+    require_ordering_role(user)
     _check_quantity(quantity)
     with transaction.atomic():
         item = (
@@ -100,6 +104,7 @@ def cart_set_quantities(
     for a product not in the cart, or InsufficientStock listing every line asking for more than
     is in stock. Returns one CartChange per line changed.
     """
+    require_ordering_role(user)
     for quantity in quantities.values():
         _check_quantity(quantity)
     changes: list[CartChange] = []
@@ -156,12 +161,14 @@ def cart_take(*, user: AbstractBaseUser) -> dict[int, int]:
 
 
 def cart_remove(*, user: AbstractBaseUser, product_id: int) -> bool:
+    require_ordering_role(user)
     deleted, _ = CartItem.objects.filter(user=user, product_id=product_id).delete()
     return bool(deleted)
 
 
 def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
     """Lower every cart line to what is in stock (removing lines with none). Returns the changes."""
+    require_ordering_role(user)
     changes: list[CartChange] = []
     with transaction.atomic():
         items = list(
@@ -190,9 +197,11 @@ def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
 def cart_add_order(*, user: AbstractBaseUser, order_id: int) -> list[CartChange]:
     """"Order again": put an earlier order's lines in the cart, capped to what is in stock.
 
-    Returns one CartChange per line whose quantity was capped (or left out entirely).
+    Returns one CartChange per line whose quantity was capped (or left out entirely). Any of
+    the company's orders; another company's does not exist (OrderNotFound).
     """
-    if not Order.objects.filter(pk=order_id, user=user).exists():
+    company_id = require_ordering_role(user).company_id
+    if not Order.objects.filter(pk=order_id, company_id=company_id).exists():
         raise OrderNotFound(order_id)
     capped: list[CartChange] = []
     with transaction.atomic():

@@ -112,7 +112,7 @@ def order_cancel_in(
         )
         apply_stock_changes(changes)
         order = (
-            Order.objects.select_related("user")
+            Order.objects.select_related("user", "delivery_address")
             .prefetch_related("lines", "status_changes")
             .get(pk=order_id)
         )

@@ -26,6 +26,12 @@ from shop.exceptions import (
 )
 from shop.models import CartItem, Order, OrderLine, Product
 from shop.services.cart import cart_take
+from shop.services.checkout import (
+    OrderDetails,
+    ResolvedDetails,
+    require_ordering_role,
+    resolve_details,
+)
 from shop.services.order_mail import order_mail_after_commit
 from shop.services.order_status import order_cancel_in
 from shop.services.stock import order_write_taking_stock, short_lines_for
@@ -89,8 +95,11 @@ def normalise_lines(lines: Iterable[LineInput]) -> dict[int, int]:
     return merged
 
 
-def _fingerprint(merged: Mapping[int, int]) -> str:
-    canonical = json.dumps(sorted(merged.items()), separators=(",", ":"))
+def _fingerprint(merged: Mapping[int, int], details: OrderDetails | None = None) -> str:
+    body: list[Any] = sorted(merged.items())
+    if details is not None and (part := details.fingerprint_part()) is not None:
+        body = [body, part]
+    canonical = json.dumps(body, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -137,18 +146,24 @@ def order_place(
     user: AbstractBaseUser,
     lines: Iterable[LineInput],
     idempotency_key: str | None = None,
+    details: OrderDetails | None = None,
 ) -> PlacedOrder:
-    """Place an order: every line in stock, or nothing changes at all.
+    """Place an order for the user's company: every line in stock, or nothing changes at all.
 
-    Raises InvalidOrder, InsufficientStock (listing every short line) or IdempotencyKeyReused.
+    Raises companies.exceptions.Forbidden (a viewer, or no company), InvalidOrder (the lines
+    or the details: PO number, delivery date and address, notes), InsufficientStock (listing
+    every short line) or IdempotencyKeyReused. The details are part of the idempotency
+    fingerprint.
     The SQL round trips do not grow with the number of lines: one read of the products, then
     one transaction with order_write_taking_stock: on PostgreSQL one statement inserting the
     order, lines and ledger rows, and last the conditional stock update that takes the row
     locks; on SQLite separate ORM inserts, then the same update.
     """
     started = time.perf_counter()
+    membership = require_ordering_role(user)
+    details = details or OrderDetails()
     merged = normalise_lines(lines)
-    fingerprint = _fingerprint(merged)
+    fingerprint = _fingerprint(merged, details)
     if idempotency_key is not None:
         _validate_idempotency_key(idempotency_key)
         existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
@@ -156,6 +171,8 @@ def order_place(
             return _replay(existing, fingerprint)
     return _place(
         user=user,
+        company_id=membership.company_id,
+        details=resolve_details(membership=membership, details=details),
         merged=merged,
         fingerprint=fingerprint,
         idempotency_key=idempotency_key,
@@ -176,6 +193,8 @@ class _CartTakenMeanwhile(Exception):
 def _place(
     *,
     user: AbstractBaseUser,
+    company_id: int,
+    details: ResolvedDetails,
     merged: dict[int, int],
     fingerprint: str,
     idempotency_key: str | None,
@@ -228,6 +247,8 @@ def _place(
         created_at=timezone.now(),
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
+        company_id=company_id,
+        **details.order_fields(),
     )
     try:
         with transaction.atomic():
@@ -299,6 +320,7 @@ def order_place_from_cart(
     user: AbstractBaseUser,
     idempotency_key: str | None = None,
     shown_lines: Mapping[int, int] | None = None,
+    details: OrderDetails | None = None,
 ) -> PlacedOrder:
     """Order what the user's cart holds and empty it, in one transaction.
 
@@ -308,9 +330,12 @@ def order_place_from_cart(
     cart; a second checkout of the same cart (another tab, another key) is refused with
     CartAlreadyOrdered naming the order that took it. Also raises InvalidOrder (empty cart),
     InsufficientStock (the cart is kept) and IdempotencyKeyReused. Same round trips as
-    order_place plus the cart read, whatever the number of lines.
+    order_place plus the cart read, whatever the number of lines. Raises Forbidden for a
+    viewer; `details` as for order_place.
     """
     started = time.perf_counter()
+    membership = require_ordering_role(user)
+    details = details or OrderDetails()
     shown = None if shown_lines is None else {int(p): int(q) for p, q in shown_lines.items()}
     if idempotency_key is not None:
         _validate_idempotency_key(idempotency_key)
@@ -319,7 +344,8 @@ def order_place_from_cart(
             # The same page submitted again: it placed this order.
             if shown is None:
                 return PlacedOrder(order=existing, replayed=True)
-            return _replay(existing, _fingerprint(shown))
+            return _replay(existing, _fingerprint(shown, details))
+    resolved = resolve_details(membership=membership, details=details)
     cart = dict(CartItem.objects.filter(user=user).values_list("product_id", "quantity"))
     if not cart:
         raise _cart_gone(user, shown)
@@ -329,8 +355,10 @@ def order_place_from_cart(
     try:
         return _place(
             user=user,
+            company_id=membership.company_id,
+            details=resolved,
             merged=cart,
-            fingerprint=_fingerprint(cart),
+            fingerprint=_fingerprint(cart, details),
             idempotency_key=idempotency_key,
             from_cart=True,
             started=started,
@@ -339,7 +367,7 @@ def order_place_from_cart(
         if idempotency_key is not None:
             existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
             if existing is not None:
-                return _replay(existing, _fingerprint(cart))
+                return _replay(existing, _fingerprint(cart, details))
         if not exc.taken:
             raise _cart_gone(user, cart) from None
         raise CartNotAsShown(shown=cart, cart=exc.taken) from None
@@ -359,7 +387,10 @@ def _cart_gone(user: AbstractBaseUser, expected: Mapping[int, int] | None) -> Sh
 
 
 def order_cancel(*, user: AbstractBaseUser, order_id: int) -> Order:
-    """Cancel one of the user's orders (placed or confirmed) and put its stock back, once."""
+    """Cancel one of the company's orders (placed or confirmed) and put its stock back, once.
+
+    Raises Forbidden for a viewer; another company's order does not exist (OrderNotFound)."""
+    company_id = require_ordering_role(user).company_id
     return order_cancel_in(
-        orders=Order.objects.filter(user=user), order_id=order_id, by=user, by_staff=False
+        orders=Order.objects.filter(company_id=company_id), order_id=order_id, by=user, by_staff=False
     )

@@ -1,18 +1,25 @@
 """The cart page, adding to the cart, and the checkout that orders what the page showed."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from companies.exceptions import Forbidden
+from companies.models import Membership
+from companies.selectors import addresses_of, membership_for
 from shop import selectors, services
 from shop.exceptions import (
     CartAlreadyOrdered,
@@ -23,9 +30,30 @@ from shop.exceptions import (
     InvalidQuantity,
     ProductUnavailable,
 )
-from shop.forms import AddToCartForm, CartLinesForm, CartQuantityForm, CheckoutForm
+from shop.forms import (
+    AddToCartForm,
+    CartLinesForm,
+    CartQuantityForm,
+    CheckoutDetailsForm,
+    CheckoutForm,
+)
 from shop.models import CartItem, Product
+from shop.services.checkout import can_order, require_ordering_role, resolve_details
+from shop.services.delivery import earliest_delivery_date, latest_delivery_date
 from shop.views.common import wants_partial
+
+
+def _ordering_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A cart or checkout POST: the services refuse a viewer (Forbidden), answered with 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc)) from None
+
+    return wrapper
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -45,6 +73,7 @@ def _first_error(form: AddToCartForm | CartQuantityForm) -> str:
 
 @login_required
 @require_POST
+@_ordering_view
 def cart_add(request: HttpRequest) -> HttpResponse:
     form = AddToCartForm(request.POST)
     level, status = messages.ERROR, 422
@@ -118,8 +147,10 @@ def _render_cart(
     line_errors: dict[int, str] | None = None,
     short: dict[int, int] | None = None,
     notices: Iterable[tuple[str, str]] = (),
+    details_form: CheckoutDetailsForm | None = None,
 ) -> HttpResponse:
     line_errors = line_errors or {}
+    membership = membership_for(request.user)
     short = short or {}
     items = list(selectors.cart_items_for(request.user))
     lines = [
@@ -138,6 +169,9 @@ def _render_cart(
         # A new key per rendering of the cart: resubmitting this form (double click, Back,
         # reload) replays the same order instead of placing a second one.
         "checkout_form": CheckoutForm(initial={"idempotency_key": uuid.uuid4()}),
+        "details_form": details_form or _details_form(membership),
+        "membership": membership,
+        "can_order": can_order(membership),
         "notices": list(notices),
     }
     template = "shop/_cart_response.html" if wants_partial(request) else "shop/cart.html"
@@ -148,6 +182,100 @@ def _render_cart(
 @require_GET
 def cart(request: HttpRequest) -> HttpResponse:
     return _render_cart(request)
+
+
+def _details_form(membership: Membership | None, data: Any = None) -> CheckoutDetailsForm | None:
+    if membership is None:
+        return None
+    today = timezone.localdate()
+    return CheckoutDetailsForm(
+        data,
+        addresses=addresses_of(membership.company_id),
+        po_number_required=membership.company.po_number_required,
+        earliest=earliest_delivery_date(today),
+        latest=latest_delivery_date(today),
+    )
+
+
+@login_required
+@require_POST
+@_ordering_view
+def checkout_review(request: HttpRequest) -> HttpResponse:
+    """The review step: everything the order will be (lines, address, date, PO number, notes,
+    totals) with "Place order", which posts it all, hidden, with the cart page's key.
+
+    Details the rules refuse re-render the cart with the errors on their fields (422).
+    Quantities typed on the cart page and not saved are saved first, and the review says so:
+    it shows the new totals before anything is ordered.
+    """
+    membership = require_ordering_role(request.user)
+    form = CheckoutForm(request.POST)
+    details = _details_form(membership, request.POST)
+    assert details is not None
+    if not form.is_valid():
+        messages.error(request, "This cart page was out of date. Please check it again.")
+        return redirect("shop:cart")
+    notices: list[tuple[str, str]] = []
+    cart = dict(CartItem.objects.filter(user=request.user).values_list("product_id", "quantity"))
+    if not cart:
+        messages.error(request, "Your cart is empty.")
+        return redirect("shop:cart")
+    if form.lines != cart:
+        if form.lines.keys() != cart.keys():
+            messages.error(
+                request,
+                "Your cart changed since this page was shown. Please check it and review again.",
+            )
+            return redirect("shop:cart")
+        try:
+            changes = services.cart_set_quantities(user=request.user, quantities=form.lines)
+        except InsufficientStock as exc:
+            errors = {
+                line.product_id: f"Only {line.available:,} available; the quantity was not changed."
+                for line in exc.short_lines
+            }
+            return _render_cart(
+                request,
+                status=409,
+                line_errors=errors,
+                notices=[("error", next(iter(errors.values())))],
+                details_form=details,
+            )
+        except (InvalidQuantity, ProductUnavailable):
+            messages.error(request, "Your cart changed since this page was shown.")
+            return redirect("shop:cart")
+        notices.append(
+            (
+                "warning",
+                "Your new quantities are saved to the cart ("
+                + "; ".join(f"{change.name} {change.quantity:,}" for change in changes)
+                + "). Check the new total below before placing the order.",
+            )
+        )
+    if details.is_valid():
+        try:
+            resolve_details(membership=membership, details=details.details())
+        except InvalidOrder as exc:
+            details.add_service_errors(exc.errors)
+    if not details.is_valid():
+        return _render_cart(
+            request,
+            status=422,
+            notices=[("error", "Please check the delivery details.")],
+            details_form=details,
+        )
+    items = list(selectors.cart_items_for(request.user))
+    context = {
+        "items": items,
+        "total": sum((item.line_total for item in items), Decimal("0.00")),
+        "currency": items[0].product.currency if items else "GBP",
+        "form": form,
+        "key": form.cleaned_data["idempotency_key"],
+        "details": details,
+        "address": details.chosen_address,
+        "notices": notices,
+    }
+    return render(request, "shop/checkout_review.html", context)
 
 
 def _quantities_posted(
@@ -168,6 +296,7 @@ def _quantities_posted(
 
 @login_required
 @require_POST
+@_ordering_view
 def cart_update(request: HttpRequest, product_id: int) -> HttpResponse:
     """Save the quantities on the cart page: the line whose "Update" was pressed (or whose
     input changed, with htmx) and any other line typed over and not saved yet."""
@@ -200,6 +329,7 @@ def cart_update(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@_ordering_view
 def cart_remove(request: HttpRequest, product_id: int) -> HttpResponse:
     if not services.cart_remove(user=request.user, product_id=product_id):
         raise Http404("That product is not in your cart.")
@@ -209,6 +339,7 @@ def cart_remove(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@_ordering_view
 def cart_fit(request: HttpRequest) -> HttpResponse:
     changes = services.cart_fit_to_stock(user=request.user)
     if changes:
@@ -224,6 +355,7 @@ def cart_fit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@_ordering_view
 def checkout(request: HttpRequest) -> HttpResponse:
     """Order exactly what the page shows: the quantities in its inputs are posted with it.
 
@@ -246,9 +378,21 @@ def checkout(request: HttpRequest) -> HttpResponse:
             )
         return redirect("shop:cart")
     key = str(form.cleaned_data["idempotency_key"])
+    details = _details_form(require_ordering_role(request.user), request.POST)
+    assert details is not None
+    if not details.is_valid():
+        messages.error(
+            request,
+            "Nothing was ordered: "
+            + " ".join(str(e) for errors in details.errors.values() for e in errors),
+        )
+        return redirect("shop:cart")
     try:
         placed = services.order_place_from_cart(
-            user=request.user, idempotency_key=key, shown_lines=form.lines
+            user=request.user,
+            idempotency_key=key,
+            shown_lines=form.lines,
+            details=details.details(),
         )
     except InsufficientStock as exc:
         return _render_cart(

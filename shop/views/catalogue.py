@@ -7,9 +7,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from companies.selectors import membership_for
 from shop import selectors
 from shop.forms import CatalogueFilterForm
 from shop.catalogue_cache import catalogue_results, price_list_for
+from shop.services.checkout import can_order
 from shop.tables import ProductTable, table_configure
 from shop.views.common import wants_partial
 
@@ -43,6 +45,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         q=search["q"],
         csrf_token=get_token(request),
         price_list=price_list_for(request.user),
+        can_order=can_order(membership_for(request.user)),
     )
     if wants_partial(request):
         return HttpResponse(results)

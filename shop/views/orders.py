@@ -1,20 +1,25 @@
-"""The buyer's orders: list (and CSV), detail, order again, cancel."""
+"""The company's orders: list (and CSV), detail, order again, cancel. Every member reads them
+all; a viewer cannot order again or cancel (the services refuse, answered with 403)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from companies.exceptions import Forbidden
 from shop import selectors, services
 from shop.exceptions import NotCancellable, OrderNotFound
 from shop.models import Order
+from shop.services.checkout import require_ordering_role
 from shop.tables import OrderTable, table_configure, table_csv_response
 from shop.views.common import wants_partial
 
 
 def _order_or_404(request: HttpRequest, pk: int) -> Order:
+    """One of the company's orders; another company's does not exist (404)."""
     order = selectors.order_for(request.user, pk)
     if order is None:
         raise Http404("No such order.")
@@ -50,6 +55,8 @@ def order_again(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
     try:
         capped = services.cart_add_order(user=request.user, order_id=order.pk)
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc)) from None
     except OrderNotFound:
         raise Http404("No such order.") from None
     messages.success(request, f"The lines of {order.reference} are in your cart.")
@@ -69,6 +76,10 @@ def order_again(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
+    try:
+        require_ordering_role(request.user)
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc)) from None
     if request.method == "GET":
         if not order.is_cancellable:
             messages.info(request, f"{order.reference} is {order.get_status_display().lower()}.")

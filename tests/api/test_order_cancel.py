@@ -6,9 +6,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from companies.models import Role
 from shop import services
 from shop.models import Order, Product, StockMovement
 from tests.api.helpers import assert_error
+from tests.factories import make_member
 
 
 def url(order: Any) -> str:
@@ -166,3 +168,26 @@ def test_it_refuses_an_order_once_dispatched(
     assert Order.objects.get(pk=order.pk).status == status
     flour.refresh_from_db()
     assert flour.stock == 6
+def test_a_viewer_gets_403_forbidden_and_nothing_changes(
+    api_client: Client, buyer: Any, make_product: Callable[..., Product], place_order: Callable[..., Any]
+) -> None:
+    viewer = make_member("viewer@bakery.test", buyer.membership.company, Role.VIEWER)
+    flour = make_product(stock=10)
+    order = place_order((flour, 4))
+    viewer_auth = {"Authorization": f"Bearer {services.token_create(user=viewer).secret}"}
+
+    assert_error(api_client.generic("POST", url(order), headers=viewer_auth), 403, "forbidden")
+
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PLACED
+    flour.refresh_from_db()
+    assert flour.stock == 6
+
+
+def test_a_colleague_can_cancel_a_company_order(
+    api_client: Client, buyer: Any, make_product: Callable[..., Product], place_order: Callable[..., Any]
+) -> None:
+    colleague = make_member("colleague@bakery.test", buyer.membership.company, Role.BUYER)
+    order = place_order((make_product(stock=10), 4))
+    colleague_auth = {"Authorization": f"Bearer {services.token_create(user=colleague).secret}"}
+    response = api_client.generic("POST", url(order), headers=colleague_auth)
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"

@@ -1,16 +1,23 @@
 """POST /api/v1/orders"""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from companies import services as company_services
+from companies.models import Membership, Role
+from companies.services import AddressInput
 from shop import services
 from shop.models import Order, Product, StockMovement
+from shop.services.delivery import earliest_delivery_date
 from tests.api.helpers import assert_error
+from tests.factories import make_member
 from tests.services.test_concurrency import race
 
 URL = "/api/v1/orders"
@@ -385,3 +392,168 @@ def test_the_new_order_has_its_placed_step_in_the_status_history(
     body = first.json()
     assert body["status_history"] == [{"status": "placed", "at": body["created_at"]}]
     assert replay.json()["status_history"] == body["status_history"]
+# --- The trade checkout's fields and roles -------------------------------------------------------
+
+
+def _address(user: Any, label: str = "Bakery") -> Any:
+    return company_services.address_create(
+        actor=user, data=AddressInput(label=label, lines="1 Mill Lane\nLeeds", postcode="LS1 1AA")
+    )
+
+
+def _next_working_day() -> Any:
+    return earliest_delivery_date(timezone.localdate())
+
+
+def test_it_stores_and_returns_the_order_fields(
+    api_client: Client, buyer: Any, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    flour = make_product(stock=10)
+    _address(buyer)
+    depot = _address(buyer, "Depot")
+    day = _next_working_day().isoformat()
+    body = {
+        "lines": [{"product": flour.pk, "quantity": 1}],
+        "po_number": "PO-4471",
+        "delivery_date": day,
+        "delivery_address": depot.pk,
+        "notes": "Back door, before 7am.",
+    }
+
+    response = post(api_client, body, auth)
+
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["po_number"] == "PO-4471" and data["delivery_date"] == day
+    assert data["notes"] == "Back door, before 7am."
+    assert data["delivery_address"] == {
+        "id": depot.pk, "label": "Depot", "lines": ["1 Mill Lane", "Leeds"],
+        "postcode": "LS1 1AA", "country": "GB", "is_default": False,
+    }
+    assert data["placed_by"] == {"id": buyer.pk, "email": buyer.email}
+    order = Order.objects.get()
+    assert (order.po_number, order.delivery_address_id, order.company_id) == (
+        "PO-4471", depot.pk, buyer.membership.company_id
+    )
+
+
+def test_without_fields_the_default_address_is_used_and_the_rest_empty(
+    api_client: Client, buyer: Any, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    flour = make_product(stock=10)
+    default = _address(buyer)
+    data = post(api_client, {"lines": [{"product": flour.pk, "quantity": 1}]}, auth).json()
+    assert data["delivery_address"]["id"] == default.pk and data["delivery_address"]["is_default"]
+    assert (data["po_number"], data["delivery_date"], data["notes"]) == ("", None, "")
+
+
+def test_a_company_without_addresses_orders_with_a_null_address(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    flour = make_product(stock=10)
+    data = post(api_client, {"lines": [{"product": flour.pk, "quantity": 1}]}, auth).json()
+    assert data["delivery_address"] is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "key"),
+    [
+        ({"po_number": "P" * 36}, "po_number"),
+        ({"po_number": 123}, "po_number"),
+        ({"notes": "n" * 1001}, "notes"),
+        ({"notes": ["x"]}, "notes"),
+        ({"delivery_date": "2026-13-01"}, "delivery_date"),
+        ({"delivery_date": "tomorrow"}, "delivery_date"),
+        ({"delivery_date": 20261201}, "delivery_date"),
+        ({"delivery_date": "2020-01-06"}, "delivery_date"),  # the past
+        ({"delivery_address": "1"}, "delivery_address"),
+        ({"delivery_address": True}, "delivery_address"),
+        ({"delivery_address": 2**63}, "delivery_address"),
+        ({"delivery_address": 999_999}, "delivery_address"),
+    ],
+)
+def test_bad_order_fields_are_400_invalid_and_order_nothing(
+    api_client: Client,
+    auth: dict[str, str],
+    make_product: Callable[..., Product],
+    fields: dict[str, Any],
+    key: str,
+) -> None:
+    flour = make_product(stock=10)
+    response = post(api_client, {"lines": [{"product": flour.pk, "quantity": 1}], **fields}, auth)
+    error = assert_error(response, 400, "invalid")
+    assert list(error["details"]) == [key]
+    assert_nothing_ordered((flour, 10))
+
+
+def test_a_weekend_date_is_refused(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    flour = make_product(stock=10)
+    day = _next_working_day()
+    saturday = day + timedelta(days=(5 - day.weekday()) % 7)
+    response = post(
+        api_client,
+        {"lines": [{"product": flour.pk, "quantity": 1}], "delivery_date": saturday.isoformat()},
+        auth,
+    )
+    assert "weekend" in assert_error(response, 400, "invalid")["details"]["delivery_date"][0]
+
+
+def test_another_companys_address_is_refused(
+    api_client: Client, auth: dict[str, str], other_buyer: Any, make_product: Callable[..., Product]
+) -> None:
+    flour = make_product(stock=10)
+    theirs = _address(other_buyer)
+    response = post(
+        api_client, {"lines": [{"product": flour.pk, "quantity": 1}], "delivery_address": theirs.pk}, auth
+    )
+    assert list(assert_error(response, 400, "invalid")["details"]) == ["delivery_address"]
+    assert_nothing_ordered((flour, 10))
+
+
+def test_a_po_number_is_required_when_the_company_says_so(
+    api_client: Client, buyer: Any, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    company = buyer.membership.company
+    company.po_number_required = True
+    company.save()
+    flour = make_product(stock=10)
+    response = post(api_client, {"lines": [{"product": flour.pk, "quantity": 1}]}, auth)
+    assert list(assert_error(response, 400, "invalid")["details"]) == ["po_number"]
+    ok = post(api_client, {"lines": [{"product": flour.pk, "quantity": 1}], "po_number": "PO-1"}, auth)
+    assert ok.status_code == 201
+
+
+def test_the_order_fields_are_part_of_the_idempotency_fingerprint(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    flour = make_product(stock=10)
+    body = {"lines": [{"product": flour.pk, "quantity": 1}], "po_number": "PO-1"}
+    first = post(api_client, body, auth, key="k-1")
+    again = post(api_client, body, auth, key="k-1")
+    assert first.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    other = post(api_client, {**body, "po_number": "PO-2"}, auth, key="k-1")
+    assert_error(other, 422, "idempotency_key_reused")
+    assert Order.objects.count() == 1
+
+
+def test_a_viewer_gets_403_forbidden_and_nothing_is_ordered(
+    api_client: Client, buyer: Any, make_product: Callable[..., Product]
+) -> None:
+    viewer = make_member("viewer@bakery.test", buyer.membership.company, Role.VIEWER)
+    flour = make_product(stock=10)
+    viewer_auth = {"Authorization": f"Bearer {services.token_create(user=viewer).secret}"}
+    response = post(api_client, {"lines": [{"product": flour.pk, "quantity": 1}]}, viewer_auth)
+    assert_error(response, 403, "forbidden")
+    assert_nothing_ordered((flour, 10))
+
+
+def test_a_token_acts_with_its_users_current_role(
+    api_client: Client, buyer: Any, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    flour = make_product(stock=10)
+    Membership.objects.filter(user=buyer).update(role=Role.VIEWER)
+    assert_error(post(api_client, {"lines": [{"product": flour.pk, "quantity": 1}]}, auth), 403, "forbidden")
+    Membership.objects.filter(user=buyer).update(role=Role.BUYER)
+    assert post(api_client, {"lines": [{"product": flour.pk, "quantity": 1}]}, auth).status_code == 201

@@ -5,10 +5,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
+from companies import services as company_services
+from companies.models import Role
+from companies.services import AddressInput
 from shop import services
 from shop.models import Product
+from shop.services.checkout import OrderDetails
+from shop.services.delivery import earliest_delivery_date
 from tests.api.helpers import assert_error
+from tests.factories import make_member
 
 
 def test_it_returns_the_order_with_prices_and_names_as_they_were(
@@ -97,3 +104,44 @@ def test_it_returns_the_status_history_oldest_first_with_placed_at_created_at(
     assert all(step["at"].endswith("Z") for step in body["status_history"])
     moments = [step["at"] for step in body["status_history"]]
     assert moments == sorted(moments)
+def test_it_returns_the_delivery_details_as_ordered_and_who_placed_it(
+    api_client: Client, auth: dict[str, str], buyer: Any, make_product: Callable[..., Product]
+) -> None:
+    address = company_services.address_create(
+        actor=buyer, data=AddressInput(label="Bakery", lines="1 Mill Lane\nLeeds", postcode="LS1 1AA")
+    )
+    flour = make_product(stock=10)
+    day = earliest_delivery_date(timezone.localdate())
+    order = services.order_place(
+        user=buyer,
+        lines=[(flour.pk, 1)],
+        details=OrderDetails(po_number="PO-1", delivery_date=day, notes="Ring"),
+    ).order
+    company_services.address_delete(actor=buyer, address_id=address.pk)
+
+    body = api_client.get(f"/api/v1/orders/{order.pk}", headers=auth).json()
+
+    assert body["po_number"] == "PO-1" and body["delivery_date"] == day.isoformat()
+    assert body["notes"] == "Ring"
+    assert body["placed_by"] == {"id": buyer.pk, "email": buyer.email}
+    # Deleted since: the copy stays, without the link.
+    assert body["delivery_address"] == {
+        "id": None, "label": "Bakery", "lines": ["1 Mill Lane", "Leeds"],
+        "postcode": "LS1 1AA", "country": "GB", "is_default": False,
+    }
+
+
+def test_a_colleagues_order_is_visible_and_another_companys_is_404(
+    api_client: Client,
+    auth: dict[str, str],
+    buyer: Any,
+    other_buyer: Any,
+    make_product: Callable[..., Product],
+    place_order: Callable[..., Any],
+) -> None:
+    colleague = make_member("colleague@bakery.test", buyer.membership.company, Role.BUYER)
+    flour = make_product(stock=10)
+    theirs = place_order((flour, 1), user=colleague)
+    foreign = place_order((flour, 1), user=other_buyer)
+    assert api_client.get(f"/api/v1/orders/{theirs.pk}", headers=auth).status_code == 200
+    assert_error(api_client.get(f"/api/v1/orders/{foreign.pk}", headers=auth), 404, "not_found")

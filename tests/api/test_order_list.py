@@ -1,13 +1,19 @@
 """GET /api/v1/orders"""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.test import Client
+from django.utils import timezone
 
+from companies.models import Membership, Role
 from shop import services
-from shop.models import Product
+from shop.models import Order, Product
+from shop.services.checkout import OrderDetails
 from tests.api.helpers import assert_error
+from tests.factories import make_member
 
 URL = "/api/v1/orders"
 
@@ -97,3 +103,74 @@ def test_each_listed_order_has_its_status_history(
 
     history = {order["id"]: [step["status"] for step in order["status_history"]] for order in results}
     assert history == {kept.pk: ["placed"], cancelled.pk: ["placed", "cancelled"]}
+
+
+# --- The company's orders and the filters --------------------------------------------------------
+
+
+def test_it_lists_the_orders_of_the_whole_company(
+    api_client: Client,
+    auth: dict[str, str],
+    buyer: Any,
+    make_product: Callable[..., Product],
+    place_order: Callable[..., Any],
+) -> None:
+    colleague = make_member("colleague@bakery.test", buyer.membership.company, Role.VIEWER)
+    flour = make_product(price="12.50")
+    mine = place_order((flour, 1))
+    Membership.objects.filter(user=colleague).update(role=Role.BUYER)
+    theirs = place_order((flour, 1), user=colleague)
+
+    body = api_client.get(URL, headers=auth).json()
+
+    assert [o["id"] for o in body["results"]] == [theirs.pk, mine.pk]
+    assert body["results"][0]["placed_by"] == {"id": colleague.pk, "email": colleague.email}
+
+
+def test_it_filters_by_status_dates_and_reference_or_po_number(
+    api_client: Client, auth: dict[str, str], buyer: Any, make_product: Callable[..., Product]
+) -> None:
+    flour = make_product(stock=50)
+    first = services.order_place(
+        user=buyer, lines=[(flour.pk, 1)], details=OrderDetails(po_number="PO-ALPHA-1")
+    ).order
+    second = services.order_place(
+        user=buyer, lines=[(flour.pk, 1)], details=OrderDetails(po_number="PO-BETA-2")
+    ).order
+    services.order_cancel(user=buyer, order_id=second.pk)
+    Order.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(days=10))
+    today = timezone.localdate()
+
+    def ids(**query: str) -> list[int]:
+        response = api_client.get(URL, query, headers=auth)
+        assert response.status_code == 200, response.content
+        return [o["id"] for o in response.json()["results"]]
+
+    assert ids(status="cancelled") == [second.pk]
+    assert ids(status="placed") == [first.pk]
+    assert ids(created_after=(today - timedelta(days=1)).isoformat()) == [second.pk]
+    assert ids(created_before=(today - timedelta(days=5)).isoformat()) == [first.pk]
+    assert ids(created_after=today.isoformat(), created_before=today.isoformat()) == [second.pk]
+    assert ids(q="alpha") == [first.pk]
+    assert ids(q=second.reference) == [second.pk]
+    assert ids(q=str(first.pk)) == [first.pk]
+    assert ids(q="PO-") == [second.pk, first.pk]
+    assert ids(q="nothing-like-this") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"status": "lost"}, "status"),
+        ({"created_after": "yesterday"}, "created_after"),
+        ({"created_before": "2026-02-30"}, "created_before"),
+        ({"created_after": "2026-1-1"}, "created_after"),
+        ({"q": "x" * 101}, "q"),
+        ({"q": "a\x00b"}, "q"),
+    ],
+)
+def test_bad_filters_are_400_invalid(
+    api_client: Client, auth: dict[str, str], query: dict[str, str], field: str
+) -> None:
+    error = assert_error(api_client.get(URL, query, headers=auth), 400, "invalid")
+    assert list(error["details"]) == [field]

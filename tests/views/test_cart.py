@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from shop import services
 from shop.models import CartItem, Order, Product
-from tests.checkout import checkout_data
+from tests.checkout import checkout_data, delivery_data
 from tests.views.conftest import ShopClient
 
 CART = reverse("shop:cart")
@@ -43,7 +43,7 @@ def test_it_shows_lines_totals_and_available_stock(buyer_client: ShopClient, fil
     assert "£56.20" in html  # 2 × 28.10
     assert 'id="cart-total" class="num total">£80.70' in html
     assert "30 available" in html and "5 available" in html
-    assert ">Place order</button>" in html and 'name="idempotency_key"' in html
+    assert ">Review order</button>" in html and 'name="idempotency_key"' in html
 
 
 def test_each_rendering_gets_a_new_idempotency_key(buyer_client: ShopClient, filled: Any) -> None:
@@ -54,7 +54,7 @@ def test_each_rendering_gets_a_new_idempotency_key(buyer_client: ShopClient, fil
 
 def test_an_empty_cart_says_so(buyer_client: ShopClient, buyer: Any) -> None:
     html = buyer_client.get(CART).content.decode()
-    assert "Your cart is empty." in html and "Place order" not in html
+    assert "Your cart is empty." in html and "Review order" not in html
 
 
 def test_another_buyers_cart_is_not_shown(
@@ -246,7 +246,9 @@ def test_a_page_showing_other_lines_than_the_cart_places_nothing(
 def test_a_checkout_posting_no_lines_places_nothing(
     buyer_client: ShopClient, filled: Any, rye: Product, hops: Product
 ) -> None:
-    response = buyer_client.form_post(CHECKOUT, {"idempotency_key": KEY}, follow=True)
+    response = buyer_client.form_post(
+        CHECKOUT, {"idempotency_key": KEY, **delivery_data(filled)}, follow=True
+    )
     assert "Your cart changed since this page was shown." in response.content.decode()
     assert not Order.objects.exists()
     assert cart_of(filled) == {rye.pk: 2, hops.pk: 1}

@@ -1,11 +1,14 @@
+"""The company's orders: every member reads them; a viewer cannot place or cancel (403)."""
+
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
+from companies.exceptions import Forbidden
 from shop import services
 from shop.api.auth import require_json, token_required
 from shop.api.errors import ApiError, invalid, not_found
 from shop.api.pagination import paginate
-from shop.api.schemas import parse_order_request
+from shop.api.schemas import parse_order_details, parse_order_filters, parse_order_request
 from shop.api.serializers import serialize_order
 from shop.exceptions import (
     IdempotencyKeyReused,
@@ -20,7 +23,8 @@ from shop.selectors import order_for, orders_for
 
 @token_required
 def order_list(request: HttpRequest) -> JsonResponse:
-    orders = orders_for(request.user).prefetch_related("lines", "status_changes")
+    filters = parse_order_filters(request.GET)
+    orders = orders_for(request.user, filters).prefetch_related("lines", "status_changes")
     return JsonResponse(paginate(request, orders, serialize_order))
 
 
@@ -31,13 +35,18 @@ def order_detail(request: HttpRequest, order_id: int) -> JsonResponse:
 
 @token_required
 def order_create(request: HttpRequest) -> JsonResponse:
-    lines = parse_order_request(require_json(request))
+    data = require_json(request)
+    lines = parse_order_request(data)
+    details = parse_order_details(data)
     try:
         placed = services.order_place(
             user=request.user,
             lines=lines,
             idempotency_key=request.headers.get("Idempotency-Key"),
+            details=details,
         )
+    except Forbidden as exc:
+        raise ApiError(403, "forbidden", str(exc)) from None
     except InvalidOrder as exc:
         raise invalid(exc.errors, "The order is not valid.") from None
     except InsufficientStock as exc:
@@ -64,8 +73,10 @@ def order_create(request: HttpRequest) -> JsonResponse:
 def order_cancel(request: HttpRequest, order_id: int) -> JsonResponse:
     try:
         order = services.order_cancel(user=request.user, order_id=order_id)
+    except Forbidden as exc:
+        raise ApiError(403, "forbidden", str(exc)) from None
     except OrderNotFound:
-        raise not_found(f"You have no order {order_id}.") from None
+        raise not_found(f"Your company has no order {order_id}.") from None
     except NotCancellable as exc:
         raise ApiError(
             409, "not_cancellable", f"Order {order_id} is {exc.status} and cannot be cancelled."
@@ -76,5 +87,5 @@ def order_cancel(request: HttpRequest, order_id: int) -> JsonResponse:
 def _order_or_404(request: HttpRequest, order_id: int) -> Order:
     order = order_for(request.user, order_id)
     if order is None:
-        raise not_found(f"You have no order {order_id}.")
+        raise not_found(f"Your company has no order {order_id}.")
     return order
