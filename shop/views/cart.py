@@ -25,6 +25,7 @@ from shop.exceptions import (
 )
 from shop.forms import AddToCartForm, CartLinesForm, CartQuantityForm, CheckoutForm
 from shop.models import CartItem, Product
+from shop.services.pricing import totals_for
 from shop.views.common import wants_partial
 
 
@@ -133,6 +134,8 @@ def _render_cart(
     context = {
         "lines": lines,
         "total": sum((line.line_total for line in lines), Decimal("0.00")),
+        # Net, VAT per rate and gross at the company's prices (shop/_totals.html).
+        "totals": totals_for((line.product.vat_rate, line.line_total) for line in lines),
         "currency": items[0].product.currency if items else "GBP",
         "has_short": any(line.short_available is not None for line in lines),
         # A new key per rendering of the cart: resubmitting this form (double click, Back,
