@@ -1,6 +1,7 @@
 """POST /api/v1/orders"""
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from shop import services
+from companies.models import ContractPrice
 from shop.models import Order, Product, StockMovement
 from tests.api.helpers import assert_error
 from tests.services.test_concurrency import race
@@ -55,6 +57,7 @@ def test_it_places_the_order_and_takes_the_stock(
         (flour.pk, 2, "25.00"),
         (hops.pk, 5, "16.00"),
     ]
+    assert (body["vat"], body["total_with_vat"]) == ("0.00", "41.00")
     assert response["Location"] == f"http://testserver/api/v1/orders/{order.pk}"
     assert "Idempotent-Replayed" not in response
     assert stock_of(flour) == 8 and stock_of(hops) == 0
@@ -371,3 +374,28 @@ def test_its_queries_do_not_grow_with_lines_and_it_does_not_read_the_lines_back(
         assert not [q for q in queries if 'FROM "shop_orderline"' in q["sql"]]
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_it_orders_at_the_callers_contract_price_with_each_lines_vat_rate(
+    api_client: Client, buyer: Any, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    flour = make_product(stock=10, price="12.50")
+    chocolate = make_product(stock=10, price="13.00", vat_rate=Decimal("20.00"))
+    ContractPrice.objects.create(
+        company=buyer.membership.company, product=chocolate, price=Decimal("11.05")
+    )
+    lines = [{"product": flour.pk, "quantity": 2}, {"product": chocolate.pk, "quantity": 3}]
+
+    response = post(api_client, {"lines": lines}, auth)
+
+    assert response.status_code == 201
+    body = response.json()
+    assert [(line["unit_price"], line["line_total"], line["vat_rate"]) for line in body["lines"]] == [
+        ("12.50", "25.00", "0.00"),
+        ("11.05", "33.15", "20.00"),
+    ]
+    assert body["total"] == "58.15"
+    assert body["vat"] == "6.63"  # 20% of 33.15 = 6.63
+    assert body["total_with_vat"] == "64.78"
+    line = Order.objects.get().lines.get(product=chocolate)
+    assert (line.unit_price, line.vat_rate) == (Decimal("11.05"), Decimal("20.00"))
