@@ -162,7 +162,8 @@ class CartItem(models.Model):
     def unit_price(self) -> Decimal:
         # The company's contract price when the read annotated it (shop.services.pricing).
         contract = getattr(self, "contract_price", None)
-        return self.product.price if contract is None else contract
+        # quantize: SQLite hands an annotated decimal back unscaled (Decimal("11.0500000000000")).
+        return self.product.price if contract is None else contract.quantize(Decimal("0.01"))
 
     @property
     def line_total(self) -> Decimal:

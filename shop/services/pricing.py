@@ -40,7 +40,8 @@ class Price:
 def price_of(list_price: Decimal, contract_price: Decimal | None) -> Price:
     if contract_price is None:
         return Price(amount=list_price, list_price=list_price, is_contract=False)
-    return Price(amount=contract_price, list_price=list_price, is_contract=True)
+    # quantize: SQLite hands an annotated decimal back unscaled (Decimal("11.0500000000000")).
+    return Price(amount=contract_price.quantize(PENNY), list_price=list_price, is_contract=True)
 
 
 def _contract_for_company(company_id: int | None, product_ref: str) -> Subquery:

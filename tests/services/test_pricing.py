@@ -116,6 +116,9 @@ def test_order_place_stores_the_contract_unit_price_and_the_vat_rate(
 
     placed = services.order_place(user=buyer, lines=[(flour.pk, 2), (chocolate.pk, 3)])
 
+    # as written, to the penny (SQLite hands the annotated contract price back unscaled)
+    assert [str(line.unit_price) for line in placed.lines or []] == ["12.50", "11.05"]
+    assert str(placed.order.total) == "58.15"
     lines = {line.product_id: line for line in placed.order.lines.all()}
     assert (lines[chocolate.pk].unit_price, lines[chocolate.pk].line_total) == (D("11.05"), D("33.15"))
     assert lines[chocolate.pk].vat_rate == D("20.00")
