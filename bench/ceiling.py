@@ -13,7 +13,7 @@ from typing import Any
 from companies.models import Membership
 from shop import sql
 from shop.models import Order, OrderLine, Product, StockMovement
-from shop.services.orders import ProductRow
+from shop.services.orders import PRODUCT_READ_FIELDS, ProductRow
 from shop.services.stock import movements_for
 
 
@@ -36,7 +36,7 @@ def place_order_sql(cursor: Any, connection: Any, user_id: int, product_ids: lis
     """
     ids = sorted(set(product_ids))
     connection.autocommit = True  # the service reads outside its transaction
-    cursor.execute(sql.product_read_sql(ProductRow._fields), (ids,))
+    cursor.execute(sql.product_read_sql(PRODUCT_READ_FIELDS), (user_id, ids))
     products = {row[0]: ProductRow._make(row) for row in cursor.fetchall()}
     connection.autocommit = False
     lines = [
@@ -45,9 +45,10 @@ def place_order_sql(cursor: Any, connection: Any, user_id: int, product_ids: lis
             sku=products[pid].sku,
             name=products[pid].name,
             unit=products[pid].unit,
-            unit_price=products[pid].price,
+            unit_price=products[pid].unit_price,
             quantity=1,
-            line_total=products[pid].price,
+            line_total=products[pid].unit_price,
+            vat_rate=products[pid].vat_rate,
         )
         for pid in ids
     ]

@@ -32,12 +32,14 @@ from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from shop import services  # noqa: E402
 from shop.models import ApiToken, Order, OrderLine, Product, StockMovement  # noqa: E402
 from shop.services import orders, stock, tokens  # noqa: E402
+from shop.services.pricing import with_contract_price  # noqa: E402
 
 ROUNDS, PER_ROUND = 5, int(os.environ.get("PER_ROUND", "200"))
 
 
-def orm_product_read(product_ids: Iterable[int]) -> dict[int, Any]:
-    rows = Product.objects.filter(pk__in=product_ids).values_list(*orders.ProductRow._fields)
+def orm_product_read(user: Any, product_ids: Iterable[int]) -> dict[int, Any]:
+    products = with_contract_price(Product.objects.filter(pk__in=product_ids), user=user)
+    rows = products.values_list(*orders.ProductRow._fields)
     return {row[0]: orders.ProductRow._make(row) for row in rows}
 
 

@@ -82,7 +82,7 @@ class Address(models.Model):
 
 
 class ContractPrice(models.Model):
-    """A company's own price for a product. Only stored for now; applied to prices later."""
+    """A company's own price for a product, at every quantity (applied by shop.services.pricing)."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contract_prices")
     product = models.ForeignKey("shop.Product", on_delete=models.CASCADE, related_name="contract_prices")

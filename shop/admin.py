@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 
 from shop import services
+from companies.models import ContractPrice
 from shop.exceptions import NotCancellable, OrderNotFound, StockWouldGoNegative, TransitionRefused
 from shop.models import (
     ApiToken,
@@ -61,14 +62,24 @@ class ProductAdminForm(forms.ModelForm):
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     form = ProductAdminForm
-    list_display = ["sku", "name", "category", "unit", "price", "currency", "stock", "is_active"]
-    list_filter = ["is_active", "category"]
+    list_display = [
+        "sku", "name", "category", "unit", "price", "vat_rate", "currency", "stock", "is_active",
+    ]
+    list_filter = ["is_active", "category", "vat_rate"]
     search_fields = ["sku", "name"]
     list_select_related = ["category"]
     readonly_fields = ["stock", "created_at", "updated_at"]
 
     def get_fieldsets(self, request: HttpRequest, obj: Product | None = None) -> list:
-        details = (None, {"fields": ["sku", "name", "category", "description", "unit", "price", "currency", "is_active"]})
+        details = (
+            None,
+            {
+                "fields": [
+                    "sku", "name", "category", "description", "unit", "price", "vat_rate",
+                    "currency", "is_active",
+                ]
+            },
+        )
         if obj is None:
             return [details, ("Stock", {"fields": ["initial_stock"]})]
         return [
@@ -105,7 +116,7 @@ class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    fields = ["sku", "name", "unit", "unit_price", "quantity", "line_total"]
+    fields = ["sku", "name", "unit", "unit_price", "quantity", "line_total", "vat_rate"]
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
@@ -250,3 +261,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(ContractPrice)
+class ContractPriceAdmin(admin.ModelAdmin):
+    """Every company's contract prices in one list (each company's are also inline on it).
+    A company pays its contract price for the product at every quantity (shop.services.pricing)."""
+
+    list_display = ["company", "product", "price", "list_price"]
+    list_select_related = ["company", "product"]
+    search_fields = ["company__name", "product__sku", "product__name"]
+    list_filter = ["company"]
+    autocomplete_fields = ["company", "product"]
+
+    @admin.display(description="List price", ordering="product__price")
+    def list_price(self, obj: ContractPrice) -> Any:
+        return obj.product.price

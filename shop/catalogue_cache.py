@@ -5,10 +5,11 @@ this is not a page cache.
 The layout (header, user, cart badge, messages, filter form) is rendered for each request
 with its own user. The results are rendered without the request or the user in their
 context, only from what their cache key holds: the normalised query (filters, sort, page
-size), the page number, the total, the viewer's price list, and every stored field of the
-page's products and their category. The rows are read live on every request (the page's one
-product query), so a changed stock, price or name gives a new key at once: cached results are
-never stale, only reused.
+size), the page number, the total, the viewer's price list (price_list_for), and every stored
+field of the page's products and their category. The rows are read live on every request (the
+page's one product query, which also reads the viewer's company's contract prices), so a
+changed stock, price, contract price or name gives a new key at once: cached results are never
+stale, only reused.
 
 The rows' add-to-cart forms must work without JavaScript, so they carry the viewer's CSRF
 token: the results are stored split where the token goes and joined with the request's own.
@@ -17,10 +18,10 @@ token: the results are stored split where the token goes and joined with the req
 import hashlib
 import pickle
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import caches
 from django.http import QueryDict
 from django.template.loader import render_to_string
@@ -36,11 +37,20 @@ _TOKEN_MARK = f"csrf-{secrets.token_hex(16)}"
 _PRODUCT_FIELDS = [field.attname for field in Product._meta.concrete_fields]
 
 
-def price_list_for(user: AbstractBaseUser | AnonymousUser) -> str:
-    """The price list the user's catalogue shows. Everybody buys at list prices today; this
-    is where a company's contract price list will be looked up. It is part of the results'
-    cache key, so buyers on different price lists never share results."""
-    return LIST_PRICES
+def price_list_for(records: Iterable[Product]) -> tuple[Any, ...]:
+    """The price list a page of rows shows, for the results' cache key: LIST_PRICES when no row
+    has a contract price for the viewer's company (every company without contract prices here
+    shares one entry), else each row's contract price, read with the rows
+    (shop.services.pricing.with_contract_price), which is what the rows show.
+
+    Keyed by the prices themselves rather than by the company: the results are rendered only
+    from what their key holds, so two companies share an entry only where every price on it is
+    the same for both, and a contract price changed in the admin gives a new key at once.
+    """
+    contract = [(product.pk, getattr(product, "contract_price", None)) for product in records]
+    if all(price is None for _, price in contract):
+        return (LIST_PRICES,)
+    return ("contract", contract)
 
 
 def _fingerprint(*parts: object) -> str:
@@ -59,15 +69,15 @@ def catalogue_results(
     *,
     q: str,
     csrf_token: str,
-    price_list: str,
     can_order: bool = True,
 ) -> SafeString:
     """The results for a configured table (shop.tables.table_configure), with `csrf_token` in
-    its forms; cached for SHOP_PAGE_CACHE_SECONDS in the bounded `catalogue` cache. Without
+    its forms; cached for SHOP_PAGE_CACHE_SECONDS in the bounded `catalogue` cache. The table's
+    rows carry the viewer's contract prices (selectors.product_search(user=...)). Without
     `can_order` (a viewer) the rows have no add-to-cart forms: part of the key."""
     records = table.page.object_list.data  # the page's QuerySet: read once, here
     key = "shop:catalogue-results:" + _fingerprint(
-        price_list,
+        price_list_for(records),
         can_order,
         query.urlencode(),
         table.page.number,

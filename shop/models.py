@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -79,6 +80,15 @@ class Product(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    vat_rate = models.DecimalField(
+        "VAT rate (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="UK VAT in percent: 0 for most food, 20 for confectionery, soft drinks, "
+        "cleaning and packaging.",
+    )
 
     objects = ProductManager()
 
@@ -88,6 +98,9 @@ class Product(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
             models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(vat_rate__gte=0, vat_rate__lte=100), name="product_vat_rate_percent"
+            ),
         ]
         indexes = [
             models.Index(fields=["is_active", "name"], name="product_active_name"),
@@ -149,8 +162,15 @@ class CartItem(models.Model):
         return f"{self.quantity} x {self.product_id} for {self.user_id}"
 
     @property
+    def unit_price(self) -> Decimal:
+        # The company's contract price when the read annotated it (shop.services.pricing).
+        contract = getattr(self, "contract_price", None)
+        # quantize: SQLite hands an annotated decimal back unscaled (Decimal("11.0500000000000")).
+        return self.product.price if contract is None else contract.quantize(Decimal("0.01"))
+
+    @property
     def line_total(self) -> Decimal:
-        return self.product.price * self.quantity
+        return self.unit_price * self.quantity
 
 
 class Order(models.Model):
@@ -277,6 +297,9 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     quantity = models.PositiveIntegerField()
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    # Copied at order time, like unit_price: a later change of the product's rate does not
+    # rewrite the order's VAT.
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
 
     class Meta:
         ordering = ["id"]

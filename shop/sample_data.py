@@ -163,3 +163,33 @@ COMPANIES: list[tuple[str, str, bool, str, list[SampleAddress]]] = [
     ),
 ]
 SAMPLE_ROLES = ["admin", "buyer", "viewer"]
+
+
+# --- VAT: most food is zero-rated in the UK; HMRC's "excepted items" are standard-rated (20%) --
+# Confectionery (chocolate sold as chocolate: the couvertures; cocoa powder and nibs are
+# ingredients, 0%) and roasted or salted nuts other than in shells. Everything not listed: 0%.
+VAT_RATES: dict[str, str] = {
+    "CHC-DRK-70-5": "20.00",
+    "CHC-MLK-35-5": "20.00",
+    "CHC-WHT-30-5": "20.00",
+    "NUT-HAZ-RST-5": "20.00",
+}
+
+# --- Contract prices: company name -> [(sku, price)]. The others buy at list prices. ----------
+CONTRACT_PRICES: dict[str, list[tuple[str, str]]] = {
+    "Millstone Demo Bakery": [
+        ("FLR-STRW-25", "19.90"),
+        ("FLR-RYE-DK-25", "25.90"),
+        ("CHC-DRK-70-5", "57.50"),
+    ],
+    "Rye & Barley Bakery": [
+        ("FLR-RYE-LT-25", "24.20"),
+        ("FLR-RYE-DK-25", "25.60"),
+        ("SUG-CAST-25", "24.50"),
+    ],
+    "Hopfield Brewing Co": [
+        ("HOP-CITRA-1", "36.00"),
+        ("HOP-CASC-1", "22.00"),
+        ("SUG-DEX-25", "35.50"),
+    ],
+}

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shop.models import ApiToken, CartItem, Category, Order, Product
+from shop.services.pricing import cart_items_with_prices, with_contract_price
 
 PRODUCT_ORDERINGS = {
     "name": ("name", "id"),
@@ -34,9 +35,14 @@ def product_search(
     category_slug: str = "",
     in_stock: bool = False,
     ordering: str = "name",
+    user: AbstractBaseUser | None = None,
 ) -> QuerySet[Product]:
-    """Active products matching the catalogue filters, with their category joined."""
+    """Active products matching the catalogue filters, with their category joined and, for
+    a `user`, each product's `contract_price` for the user's company (shop.services.pricing;
+    in the same query). The price sort is by list price, which the index serves."""
     products = Product.objects.filter(is_active=True).select_related("category")
+    if user is not None:
+        products = with_contract_price(products, user=user)
     q = _normalise_query(q)
     if q:
         products = products.filter(
@@ -95,7 +101,11 @@ def categories_with_products() -> QuerySet[Category]:
 
 
 def cart_items_for(user: AbstractBaseUser) -> QuerySet[CartItem]:
-    return CartItem.objects.filter(user=user).select_related("product", "product__category")
+    """The user's cart, each item with its company's `contract_price` (CartItem.unit_price)."""
+    return cart_items_with_prices(
+        CartItem.objects.filter(user=user).select_related("product", "product__category"),
+        user=user,
+    )
 
 
 @dataclass(frozen=True)
@@ -179,6 +189,10 @@ def tokens_for(user: AbstractBaseUser, *, include_revoked: bool) -> QuerySet[Api
     return tokens.order_by("-created_at", "-id")
 
 
-def product_get(product_id: int) -> Product | None:
-    """An active product with its category, or None."""
-    return Product.objects.filter(pk=product_id, is_active=True).select_related("category").first()
+def product_get(product_id: int, *, user: AbstractBaseUser | None = None) -> Product | None:
+    """An active product with its category, or None; for a `user`, with the `contract_price`
+    of the user's company (None without one)."""
+    products = Product.objects.filter(pk=product_id, is_active=True).select_related("category")
+    if user is not None:
+        products = with_contract_price(products, user=user)
+    return products.first()

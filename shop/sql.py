@@ -7,8 +7,8 @@ order and API paths, compiling the ORM's query cost several times the CPU of run
   the ORM cannot express a locked conditional UPDATE ... RETURNING).
 - order_insert_sql / order_insert_params: the order, its lines and its ledger rows in one
   statement (PostgreSQL; SQLite has no INSERT inside WITH and takes the ORM's inserts).
-- product_read_sql: the products an order names (PostgreSQL; on SQLite the ORM's values_list,
-  which converts its decimals).
+- product_read_sql: the products an order names, with the buyer's company's contract prices
+  (PostgreSQL; on SQLite the ORM's values_list, which converts its decimals).
 - token_lookup: an API token with its user, built into model instances (both databases).
 
 Every table and column name comes from the models' _meta, quoted by the backend. The INSERTs
@@ -30,6 +30,7 @@ from django.db import connection
 from django.db.models import Field, Model
 from django.db.models.expressions import Col
 
+from companies.models import ContractPrice, Membership
 from shop.models import ApiToken, Order, OrderLine, Product, StockMovement
 
 
@@ -196,10 +197,23 @@ def order_insert_params(
 
 @cache
 def product_read_sql(fields: tuple[str, ...]) -> str:
-    """The named fields (in that order) of the products whose ids are in the one parameter, a
-    list (PostgreSQL only)."""
-    columns = ", ".join(_column(Product, name) for name in fields)
-    return f"SELECT {columns} FROM {_table(Product)} WHERE {_column(Product, 'id')} = ANY(%s)"
+    """The named fields (in that order) of the products whose ids are in the second parameter,
+    a list, then the contract price of the company of the user whose id is the first parameter
+    (NULL without one; shop.services.pricing) (PostgreSQL only). The contract price rides on
+    this read so an order's round trips stay the same as without contract prices."""
+    columns = ", ".join(f"p.{_column(Product, name)}" for name in fields)
+    price, membership = ContractPrice, Membership
+    contract = (
+        f"(SELECT cp.{_column(price, 'price')} FROM {_table(price)} cp "
+        f"JOIN {_table(membership)} m ON m.{_column(membership, 'company')} = "
+        f"cp.{_column(price, 'company')} "
+        f"WHERE m.{_column(membership, 'user')} = %s AND cp.{_column(price, 'product')} = "
+        f"p.{_column(Product, 'id')})"
+    )
+    return (
+        f"SELECT {columns}, {contract} FROM {_table(Product)} p "
+        f"WHERE p.{_column(Product, 'id')} = ANY(%s)"
+    )
 
 
 # --- the token lookup -------------------------------------------------------------------------

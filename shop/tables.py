@@ -59,8 +59,11 @@ class OrderTable(tables.Table):
     line_count = tables.Column(
         verbose_name="Lines", attrs={"td": {"class": "num"}, "th": {"class": "num"}}
     )
+    # Net, as the order's total is: the VAT is on the order's page.
     total = tables.Column(
-        order_by=("total", "id"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+        verbose_name="Total excl. VAT",
+        order_by=("total", "id"),
+        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
     )
     status = tables.Column(order_by=("status", "id"))
     # The company's orders: who placed each, and the buyer's PO number.

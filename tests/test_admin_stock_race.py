@@ -86,6 +86,7 @@ def product_form(product: Product, **changes: Any) -> dict[str, Any]:
         "description": product.description,
         "unit": product.unit,
         "price": str(product.price),
+        "vat_rate": str(product.vat_rate),
         "currency": product.currency,
         "is_active": "on",
         "stock_change": "",

@@ -11,7 +11,7 @@ from django.db import connection
 from bench.ceiling import place_order_sql
 from shop import sql
 from shop.models import Order, StockMovement
-from shop.services.orders import ProductRow
+from shop.services.orders import PRODUCT_READ_FIELDS
 
 
 class RecordingCursor(psycopg2.extensions.cursor):
@@ -38,7 +38,7 @@ def test_the_ceiling_places_an_order_with_the_services_statements(
         raw.close()
 
     assert cursor.sent == [
-        sql.product_read_sql(ProductRow._fields),
+        sql.product_read_sql(PRODUCT_READ_FIELDS),
         sql.order_insert_sql(),
         sql.stock_update_sql(2),
     ]

@@ -12,7 +12,7 @@ from django.db.models import Model
 
 from shop import services, sql
 from shop.models import Order, OrderLine, Product
-from shop.services.orders import ProductRow
+from shop.services.orders import PRODUCT_READ_FIELDS
 from shop.services.stock import apply_stock_changes
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 STATEMENTS: dict[str, Callable[[], str]] = {
     "stock update": lambda: sql.stock_update_sql(2),
     "order insert": sql.order_insert_sql,
-    "product read": lambda: sql.product_read_sql(ProductRow._fields),
+    "product read": lambda: sql.product_read_sql(PRODUCT_READ_FIELDS),
     "token lookup": lambda: sql.token_lookup().sql,
 }
 
@@ -159,7 +159,7 @@ def test_on_postgresql_an_order_sends_the_product_read_the_insert_and_the_update
     membership, address = sent[:2]
     assert "companies_membership" in membership and "companies_address" in address
     assert sent[2:] == [
-        sql.product_read_sql(ProductRow._fields),
+        sql.product_read_sql(PRODUCT_READ_FIELDS),
         sql.order_insert_sql(),
         sql.stock_update_sql(2),
     ]

@@ -34,6 +34,12 @@ ERROR_CODES = [
 MAX_ID = 999_999_999_999_999_999  # the URL converter's 18 digits
 MONEY = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["12.50"]}
 TIMESTAMP = {"type": "string", "format": "date-time"}
+VAT_RATE = {
+    "type": "string",
+    "pattern": r"^[0-9]{1,3}\.[0-9]{2}$",
+    "examples": ["20.00"],
+    "description": "VAT in percent (UK food is mostly 0.00, some items 20.00).",
+}
 NO_CONTROL_CHARS = r"^[^\x00-\x1f\x7f]*$"
 
 
@@ -134,7 +140,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": [
             "id", "sku", "name", "description", "category", "unit", "price", "currency", "stock",
-            "in_stock",
+            "in_stock", "list_price", "vat_rate",
         ],
         "properties": {
             "id": {"type": "integer"},
@@ -143,15 +149,21 @@ SCHEMAS: dict[str, Any] = {
             "description": {"type": "string"},
             "category": _ref("Category"),
             "unit": {"type": "string", "description": 'Pack size as sold, e.g. "25 kg sack".'},
-            "price": MONEY,
+            "price": {
+                **MONEY,
+                "description": "What the caller's company pays for one unit: its contract "
+                "price if it has one, else the list price. Before VAT.",
+            },
             "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "examples": ["GBP"]},
             "stock": {"type": "integer", "minimum": 0},
             "in_stock": {"type": "boolean"},
+            "list_price": {**MONEY, "description": "The public price, before VAT."},
+            "vat_rate": VAT_RATE,
         },
     },
     "OrderLine": {
         "type": "object",
-        "required": ["product", "sku", "name", "unit_price", "quantity", "line_total"],
+        "required": ["product", "sku", "name", "unit_price", "quantity", "line_total", "vat_rate"],
         "properties": {
             "product": {"type": "integer"},
             "sku": {"type": "string"},
@@ -160,11 +172,14 @@ SCHEMAS: dict[str, Any] = {
             "unit_price": {**MONEY, "description": "The price when ordered."},
             "quantity": {"type": "integer", "minimum": 1},
             "line_total": MONEY,
+            "vat_rate": {**VAT_RATE, "description": "The product's VAT rate when ordered."},
         },
     },
     "Order": {
         "type": "object",
-        "required": ["id", "status", "created_at", "currency", "total", "lines"],
+        "required": [
+            "id", "status", "created_at", "currency", "total", "lines", "vat", "total_with_vat",
+        ],
         "properties": {
             "id": {"type": "integer"},
             "reference": {"type": "string", "examples": ["ORD-000123"]},
@@ -175,8 +190,14 @@ SCHEMAS: dict[str, Any] = {
             "created_at": TIMESTAMP,
             "cancelled_at": {"type": ["string", "null"], "format": "date-time"},
             "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
-            "total": MONEY,
+            "total": {**MONEY, "description": "The sum of the lines' line_total, before VAT."},
             "lines": {"type": "array", "items": _ref("OrderLine")},
+            "vat": {
+                **MONEY,
+                "description": "VAT on the lines at the rates they were ordered at: per rate, "
+                "on the sum of the lines at that rate, rounded to the penny half up.",
+            },
+            "total_with_vat": {**MONEY, "description": "total plus vat."},
             "status_history": {
                 "type": "array",
                 "description": "Every status the order has had, oldest first, `placed` first.",

@@ -5,6 +5,7 @@ from typing import Any
 
 from shop.models import ApiToken, Order, OrderLine, Product
 from shop.money import money_json
+from shop.services.pricing import order_totals, product_price
 from shop.services import IssuedToken
 
 
@@ -15,6 +16,9 @@ def timestamp(moment: datetime | None) -> str | None:
 
 
 def serialize_product(product: Product) -> dict[str, Any]:
+    """`price` is what the caller's company pays when the product was read with its contract
+    price (selectors.product_search(user=...)), else the list price."""
+    price = product_price(product)
     return {
         "id": product.pk,
         "sku": product.sku,
@@ -22,10 +26,12 @@ def serialize_product(product: Product) -> dict[str, Any]:
         "description": product.description,
         "category": {"slug": product.category.slug, "name": product.category.name},
         "unit": product.unit,
-        "price": money_json(product.price),
+        "price": money_json(price.amount),
         "currency": product.currency,
         "stock": product.stock,
         "in_stock": product.in_stock,
+        "list_price": money_json(price.list_price),
+        "vat_rate": money_json(product.vat_rate),
     }
 
 
@@ -38,11 +44,17 @@ def serialize_order_line(line: OrderLine) -> dict[str, Any]:
         "unit_price": money_json(line.unit_price),
         "quantity": line.quantity,
         "line_total": money_json(line.line_total),
+        "vat_rate": money_json(line.vat_rate),
     }
 
 
 def serialize_order(order: Order, lines: list[OrderLine] | None = None) -> dict[str, Any]:
-    """`lines` when the caller already holds them (a just-placed order), else order.lines."""
+    """`lines` when the caller already holds them (a just-placed order), else order.lines.
+    `vat` and `total_with_vat` are worked out from the lines at their stored rates
+    (pricing.order_totals), not stored: the lines are the record."""
+    lines_given = lines is not None
+    lines = list(order.lines.all() if lines is None else lines)
+    totals = order_totals(lines)
     return {
         "id": order.pk,
         "reference": order.reference,
@@ -51,13 +63,13 @@ def serialize_order(order: Order, lines: list[OrderLine] | None = None) -> dict[
         "cancelled_at": timestamp(order.cancelled_at),
         "currency": order.currency,
         "total": money_json(order.total),
-        "lines": [
-            serialize_order_line(line) for line in (order.lines.all() if lines is None else lines)
-        ],
+        "lines": [serialize_order_line(line) for line in lines],
+        "vat": money_json(totals.vat),
+        "total_with_vat": money_json(order.total + totals.vat),
         # A just-placed order (lines given) has no later changes: no query for them.
         "status_history": [
             {"status": step.status, "at": timestamp(step.at)}
-            for step in order.status_history(changes=None if lines is None else [])
+            for step in order.status_history(changes=None if lines_given else [])
         ],
         "po_number": order.po_number,
         "delivery_date": order.delivery_date.isoformat() if order.delivery_date else None,

@@ -22,6 +22,7 @@ def product_create(
     currency: str = "GBP",
     is_active: bool = True,
     user: AbstractBaseUser | None = None,
+    vat_rate: Decimal = Decimal("0.00"),
 ) -> Product:
     """Create a product with its initial stock recorded as the ledger's first row."""
     product = Product(
@@ -33,6 +34,7 @@ def product_create(
         currency=currency,
         description=description,
         is_active=is_active,
+        vat_rate=vat_rate,
     )
     return product_add(product=product, initial_stock=initial_stock, user=user)
 

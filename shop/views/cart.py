@@ -40,6 +40,7 @@ from shop.forms import (
 from shop.models import CartItem, Product
 from shop.services.checkout import can_order, require_ordering_role, resolve_details
 from shop.services.delivery import earliest_delivery_date, latest_delivery_date
+from shop.services.pricing import totals_for
 from shop.views.common import wants_partial
 
 
@@ -164,6 +165,8 @@ def _render_cart(
     context = {
         "lines": lines,
         "total": sum((line.line_total for line in lines), Decimal("0.00")),
+        # Net, VAT per rate and gross at the company's prices (shop/_totals.html).
+        "totals": totals_for((line.product.vat_rate, line.line_total) for line in lines),
         "currency": items[0].product.currency if items else "GBP",
         "has_short": any(line.short_available is not None for line in lines),
         # A new key per rendering of the cart: resubmitting this form (double click, Back,
@@ -268,6 +271,7 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
     context = {
         "items": items,
         "total": sum((item.line_total for item in items), Decimal("0.00")),
+        "totals": totals_for((item.product.vat_rate, item.line_total) for item in items),
         "currency": items[0].product.currency if items else "GBP",
         "form": form,
         "key": form.cleaned_data["idempotency_key"],

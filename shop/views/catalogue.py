@@ -10,8 +10,9 @@ from django.views.decorators.vary import vary_on_headers
 from companies.selectors import membership_for
 from shop import selectors
 from shop.forms import CatalogueFilterForm
-from shop.catalogue_cache import catalogue_results, price_list_for
+from shop.catalogue_cache import catalogue_results
 from shop.services.checkout import can_order
+from shop.services.pricing import product_price
 from shop.tables import ProductTable, table_configure
 from shop.views.common import wants_partial
 
@@ -28,7 +29,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "category_slug": filters.get("category") or "",
         "in_stock": bool(filters.get("in_stock")),
     }
-    table = ProductTable(selectors.product_search(**search))
+    table = ProductTable(selectors.product_search(**search, user=request.user))
     query = table_configure(
         request,
         table,
@@ -44,7 +45,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         query,
         q=search["q"],
         csrf_token=get_token(request),
-        price_list=price_list_for(request.user),
         can_order=can_order(membership_for(request.user)),
     )
     if wants_partial(request):
@@ -55,7 +55,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    product = selectors.product_get(pk)
+    product = selectors.product_get(pk, user=request.user)
     if product is None:
         raise Http404("No such product.")
-    return render(request, "shop/product_detail.html", {"product": product})
+    return render(
+        request,
+        "shop/product_detail.html",
+        {"product": product, "price": product_price(product)},
+    )

@@ -14,6 +14,7 @@ from shop import selectors, services
 from shop.exceptions import NotCancellable, OrderNotFound
 from shop.models import Order
 from shop.services.checkout import require_ordering_role
+from shop.services.pricing import order_totals
 from shop.tables import OrderTable, table_configure, table_csv_response
 from shop.views.common import wants_partial
 
@@ -45,7 +46,11 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "shop/order_detail.html",
-        {"order": order, "just_placed": request.GET.get("placed") == "1"},
+        {
+            "order": order,
+            "just_placed": request.GET.get("placed") == "1",
+            "totals": order_totals(order.lines.all()),  # at the rates the lines were ordered at
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from companies import services as company_services
 from companies.models import Membership, Role
 from companies.services import AddressInput
 from shop import services
+from companies.models import ContractPrice
 from shop.models import Order, Product, StockMovement
 from shop.services.delivery import earliest_delivery_date
 from tests.api.helpers import assert_error
@@ -62,6 +64,7 @@ def test_it_places_the_order_and_takes_the_stock(
         (flour.pk, 2, "25.00"),
         (hops.pk, 5, "16.00"),
     ]
+    assert (body["vat"], body["total_with_vat"]) == ("0.00", "41.00")
     assert response["Location"] == f"http://testserver/api/v1/orders/{order.pk}"
     assert "Idempotent-Replayed" not in response
     assert stock_of(flour) == 8 and stock_of(hops) == 0
@@ -392,6 +395,8 @@ def test_the_new_order_has_its_placed_step_in_the_status_history(
     body = first.json()
     assert body["status_history"] == [{"status": "placed", "at": body["created_at"]}]
     assert replay.json()["status_history"] == body["status_history"]
+
+
 # --- The trade checkout's fields and roles -------------------------------------------------------
 
 
@@ -557,3 +562,28 @@ def test_a_token_acts_with_its_users_current_role(
     assert_error(post(api_client, {"lines": [{"product": flour.pk, "quantity": 1}]}, auth), 403, "forbidden")
     Membership.objects.filter(user=buyer).update(role=Role.BUYER)
     assert post(api_client, {"lines": [{"product": flour.pk, "quantity": 1}]}, auth).status_code == 201
+
+
+def test_it_orders_at_the_callers_contract_price_with_each_lines_vat_rate(
+    api_client: Client, buyer: Any, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    flour = make_product(stock=10, price="12.50")
+    chocolate = make_product(stock=10, price="13.00", vat_rate=Decimal("20.00"))
+    ContractPrice.objects.create(
+        company=buyer.membership.company, product=chocolate, price=Decimal("11.05")
+    )
+    lines = [{"product": flour.pk, "quantity": 2}, {"product": chocolate.pk, "quantity": 3}]
+
+    response = post(api_client, {"lines": lines}, auth)
+
+    assert response.status_code == 201
+    body = response.json()
+    assert [(line["unit_price"], line["line_total"], line["vat_rate"]) for line in body["lines"]] == [
+        ("12.50", "25.00", "0.00"),
+        ("11.05", "33.15", "20.00"),
+    ]
+    assert body["total"] == "58.15"
+    assert body["vat"] == "6.63"  # 20% of 33.15 = 6.63
+    assert body["total_with_vat"] == "64.78"
+    line = Order.objects.get().lines.get(product=chocolate)
+    assert (line.unit_price, line.vat_rate) == (Decimal("11.05"), Decimal("20.00"))

@@ -25,9 +25,10 @@ def test_it_returns_the_order_with_prices_and_names_as_they_were(
     place_order: Callable[..., Any],
 ) -> None:
     flour = make_product(name="Rye flour", price="12.50")
-    hops = make_product(name="Cascade", price="3.00")
+    hops = make_product(name="Cascade", price="3.00", vat_rate=Decimal("20.00"))
     order = place_order((flour, 2), (hops, 1))
     Product.objects.filter(pk=flour.pk).update(price=Decimal("99.00"), name="Renamed")
+    Product.objects.filter(pk=hops.pk).update(vat_rate=Decimal("5.00"))
 
     response = api_client.get(f"/api/v1/orders/{order.pk}", headers=auth)
 
@@ -38,11 +39,13 @@ def test_it_returns_the_order_with_prices_and_names_as_they_were(
     assert body["currency"] == "GBP"
     assert body["total"] == "28.00"
     assert body["created_at"].endswith("Z")
+    assert body["vat"] == "0.60"  # 20% of the one 3.00 line at 20%: the rate it was ordered at
+    assert body["total_with_vat"] == "28.60"
     assert body["lines"] == [
         {"product": flour.pk, "sku": flour.sku, "name": "Rye flour", "unit": "25 kg sack",
-         "unit_price": "12.50", "quantity": 2, "line_total": "25.00"},
+         "unit_price": "12.50", "quantity": 2, "line_total": "25.00", "vat_rate": "0.00"},
         {"product": hops.pk, "sku": hops.sku, "name": "Cascade", "unit": "25 kg sack",
-         "unit_price": "3.00", "quantity": 1, "line_total": "3.00"},
+         "unit_price": "3.00", "quantity": 1, "line_total": "3.00", "vat_rate": "20.00"},
     ]
 
 

@@ -1,10 +1,12 @@
 """GET /api/v1/products/{id}"""
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.test import Client
 
+from companies.models import ContractPrice
 from shop.models import Product
 from tests.api.helpers import assert_error
 
@@ -21,7 +23,29 @@ def test_it_returns_the_product(
     assert body["id"] == product.pk
     assert body["name"] == "Spelt"
     assert body["price"] == "7.50"
+    assert body["list_price"] == "7.50"
+    assert body["vat_rate"] == "0.00"
     assert body["stock"] == 0 and body["in_stock"] is False
+
+
+def test_it_shows_the_callers_contract_price_beside_the_list_price(
+    api_client: Client,
+    auth: dict[str, str],
+    other_auth: dict[str, str],
+    buyer: Any,
+    make_product: Callable[..., Product],
+) -> None:
+    product = make_product(name="Dark chocolate", price="13.00", vat_rate=Decimal("20.00"))
+    ContractPrice.objects.create(
+        company=buyer.membership.company, product=product, price=Decimal("11.25")
+    )
+    path = f"/api/v1/products/{product.pk}"
+
+    mine = api_client.get(path, headers=auth).json()
+    theirs = api_client.get(path, headers=other_auth).json()
+
+    assert (mine["price"], mine["list_price"], mine["vat_rate"]) == ("11.25", "13.00", "20.00")
+    assert (theirs["price"], theirs["list_price"]) == ("13.00", "13.00")
 
 
 def test_it_answers_404_for_unknown_and_inactive_products(

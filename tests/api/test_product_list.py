@@ -1,6 +1,7 @@
 """GET /api/v1/products"""
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -8,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from companies.models import ContractPrice
 from shop.models import Category, Product
 from tests.api.helpers import assert_error
 
@@ -43,6 +45,8 @@ def test_it_lists_active_products_by_name(
         "currency": "GBP",
         "stock": 4,
         "in_stock": True,
+        "list_price": "18.00",
+        "vat_rate": "0.00",
     }
     assert body["results"][0]["name"] == "Amber malt"
     assert body["results"][0]["in_stock"] is False
@@ -207,3 +211,23 @@ def test_options_names_the_allowed_methods(api_client: Client) -> None:
 
     assert response.status_code == 204
     assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_price_is_the_callers_contract_price_and_list_price_the_public_one(
+    api_client: Client,
+    auth: dict[str, str],
+    other_auth: dict[str, str],
+    buyer: Any,
+    make_product: Callable[..., Product],
+) -> None:
+    rye = make_product(name="Rye flour", price="13.00")
+    make_product(name="Spelt", price="9.00", vat_rate=Decimal("20.00"))
+    ContractPrice.objects.create(company=buyer.membership.company, product=rye, price=Decimal("11.00"))
+
+    mine = api_client.get(URL, headers=auth).json()["results"]
+    theirs = api_client.get(URL, headers=other_auth).json()["results"]
+
+    prices = [(p["name"], p["price"], p["list_price"], p["vat_rate"]) for p in mine]
+    assert prices == [("Rye flour", "11.00", "13.00", "0.00"), ("Spelt", "9.00", "9.00", "20.00")]
+    # another company's contract price never applies
+    assert [(p["price"], p["list_price"]) for p in theirs] == [("13.00", "13.00"), ("9.00", "9.00")]

@@ -30,6 +30,7 @@ def change_form(product: Product, **changes: Any) -> dict[str, Any]:
         "description": product.description,
         "unit": product.unit,
         "price": str(product.price),
+        "vat_rate": str(product.vat_rate),
         "currency": product.currency,
         "is_active": "on",
         "stock_change": "",
@@ -85,11 +86,47 @@ def test_a_new_product_in_the_admin_gets_its_initial_stock_and_ledger_row(
         "/admin/shop/product/add/",
         {
             "sku": "ADM-1", "name": "Spelt", "category": category.pk, "description": "",
-            "unit": "25 kg sack", "price": "20.00", "currency": "GBP", "is_active": "on",
-            "initial_stock": "40",
+            "unit": "25 kg sack", "price": "20.00", "vat_rate": "0", "currency": "GBP",
+            "is_active": "on", "initial_stock": "40",
         },
     )
 
     assert response.status_code == 302
     assert Product.objects.get(sku="ADM-1").stock == 40
     call_command("check_ledger")
+
+
+def test_staff_set_a_products_vat_rate_from_0_to_100(staff_client: Client, make_product: Any) -> None:
+    chocolate = make_product()
+    url = f"/admin/shop/product/{chocolate.pk}/change/"
+
+    refused = staff_client.post(url, change_form(chocolate, vat_rate="120"))
+    saved = staff_client.post(url, change_form(chocolate, vat_rate="20"))
+
+    assert refused.status_code == 200 and "vat_rate" in refused.context["adminform"].form.errors
+    assert saved.status_code == 302
+    chocolate.refresh_from_db()
+    assert str(chocolate.vat_rate) == "20.00"
+    assert "VAT rate" in staff_client.get("/admin/shop/product/").content.decode()
+
+
+def test_staff_find_contract_prices_by_company_or_product(
+    staff_client: Client, buyer: Any, other_buyer: Any, make_product: Any
+) -> None:
+    from decimal import Decimal
+
+    from companies.models import ContractPrice
+
+    rye, spelt = make_product(name="Rye flour"), make_product(name="Spelt flour")
+    mine = buyer.membership.company
+    ContractPrice.objects.create(company=mine, product=rye, price=Decimal("11.00"))
+    ContractPrice.objects.create(
+        company=other_buyer.membership.company, product=spelt, price=Decimal("8.00")
+    )
+    url = "/admin/companies/contractprice/"
+
+    by_company = staff_client.get(url, {"q": mine.name}).content.decode()
+    by_product = staff_client.get(url, {"q": "Spelt"}).content.decode()
+
+    assert "Rye flour" in by_company and "Spelt flour" not in by_company
+    assert "Spelt flour" in by_product and "Rye flour" not in by_product

@@ -3,6 +3,7 @@ never stale, never holding anything of the viewer's but their own CSRF token; th
 around them is rendered per request."""
 
 import re
+from decimal import Decimal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shop import services
+from companies.models import ContractPrice
 from shop.models import CartItem, Category, Product
 from tests.views.conftest import ShopClient
 
@@ -175,22 +177,81 @@ def test_a_new_total_is_shown_even_when_the_rows_on_the_page_stay_the_same(
     assert "27 products" in buyer_client.get(URL).content.decode()
 
 
-def test_buyers_on_different_price_lists_never_share_results(
+def contract(user: Any, product: Product, price: str) -> ContractPrice:
+    return ContractPrice.objects.create(
+        company=user.membership.company, product=product, price=Decimal(price)
+    )
+
+
+def price_cell(html: str, product: Product) -> list[str]:
+    row = re.search(rf'<tr data-product-id="{product.pk}".*?</tr>', html, re.S)
+    assert row is not None
+    cell = re.search(r'<td class="num" data-label="Price">(.*?)</td>', row.group(0), re.S)
+    assert cell is not None
+    return re.sub(r"<[^>]+>", " ", cell.group(1)).split()
+
+
+def test_companies_with_contract_prices_never_see_each_others_cached_rows(
+    buyer_client: ShopClient,
+    other_client: ShopClient,
+    buyer: Any,
+    other_buyer: Any,
+    make_product: Callable[..., Product],
+) -> None:
+    rye = make_product(name="Rye flour", price="13.00")
+    contract(buyer, rye, "11.00")
+    contract(other_buyer, rye, "12.00")
+
+    mine = buyer_client.get(URL).content.decode()
+    theirs = other_client.get(URL).content.decode()
+    mine_again = buyer_client.get(URL).content.decode()
+
+    assert price_cell(mine, rye) == price_cell(mine_again, rye) == ["£11.00", "list", "£13.00"]
+    assert price_cell(theirs, rye) == ["£12.00", "list", "£13.00"]
+    assert cached_results() == 2
+
+
+def test_a_company_with_a_contract_price_and_one_without_never_share_results(
     buyer_client: ShopClient,
     other_client: ShopClient,
     buyer: Any,
     make_product: Callable[..., Product],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    make_product(name="Rye flour")
-    monkeypatch.setattr(
-        "shop.views.catalogue.price_list_for", lambda user: "contract-a" if user == buyer else "list"
-    )
+    rye = make_product(name="Rye flour", price="13.00")
+    other_client.get(URL)  # a list-price company fills the cache first
+    contract(buyer, rye, "11.00")
 
-    buyer_client.get(URL)
+    assert price_cell(buyer_client.get(URL).content.decode(), rye)[0] == "£11.00"
+    assert price_cell(other_client.get(URL).content.decode(), rye) == ["£13.00"]
+    assert cached_results() == 2
+
+
+def test_companies_without_contract_prices_share_one_entry(
+    buyer_client: ShopClient,
+    other_client: ShopClient,
+    buyer: Any,
+    make_product: Callable[..., Product],
+) -> None:
+    rye = make_product(name="Rye flour", price="13.00")
+    contract(buyer, make_product(name="Spelt", price="9.00", is_active=False), "8.00")
+
+    buyer_client.get(URL)  # a contract price, but on no product shown here
     other_client.get(URL)
 
-    assert cached_results() == 2
+    assert price_cell(other_client.get(URL).content.decode(), rye) == ["£13.00"]
+    assert cached_results() == 1
+
+
+def test_a_contract_price_changed_in_the_admin_shows_at_once(
+    buyer_client: ShopClient, buyer: Any, make_product: Callable[..., Product]
+) -> None:
+    rye = make_product(name="Rye flour", price="13.00")
+    price = contract(buyer, rye, "11.00")
+    buyer_client.get(URL)
+
+    ContractPrice.objects.filter(pk=price.pk).update(price=Decimal("10.50"))
+
+    assert price_cell(buyer_client.get(URL).content.decode(), rye)[0] == "£10.50"
 
 
 def test_the_full_page_and_the_htmx_partial_share_the_results(

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from companies import services as company_services
-from companies.models import Role
+from companies.models import ContractPrice, Role
 from companies.services import AddressInput
 from shop import services
 from shop.models import CartItem, Order, Product
@@ -109,6 +110,20 @@ def test_the_review_shows_everything_and_orders_nothing(
     ):
         assert hidden in html
     assert not Order.objects.exists()
+
+
+def test_the_review_shows_the_companys_price_and_vat_per_rate(
+    buyer_client: ShopClient, buyer: Any, addresses: list[Any], make_product: Callable[..., Product]
+) -> None:
+    chocolate = make_product(name="Dark couverture", price="13.00", stock=30, vat_rate=Decimal("20.00"))
+    ContractPrice.objects.create(company=buyer.membership.company, product=chocolate, price="11.05")
+    services.cart_add(user=buyer, product_id=chocolate.pk, quantity=3)
+
+    html = buyer_client.form_post(REVIEW, checkout_data(buyer, KEY)).content.decode()
+
+    assert "£11.05" in html and "£13.00" not in html  # the contract price, not the list price
+    totals = re.search(r'id="review-totals".*?</dl>', html, re.S).group(0)
+    assert "£33.15" in totals and "VAT at 20%" in totals and "£6.63" in totals and "£39.78" in totals
 
 
 def test_placing_from_the_review_stores_the_details_and_redirects(

@@ -72,7 +72,7 @@ def test_history_downloads_as_csv(buyer_client: ShopClient, order: Order) -> Non
     assert response["Content-Type"].startswith("text/csv")
     assert "orders.csv" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
-    assert rows[0] == ["Date", "Reference", "Lines", "Total", "Status", "PO number", "Placed by"]
+    assert rows[0] == ["Date", "Reference", "Lines", "Total excl. VAT", "Status", "PO number", "Placed by"]
     assert rows[1][1:] == [order.reference, "1", "84.30", "Placed", "", order.user.email]
 
 

@@ -54,6 +54,6 @@ def test_the_csv_export_streams_every_order_in_the_asked_order(
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="orders.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
-    assert rows[0] == ["Date", "Reference", "Lines", "Total", "Status", "PO number", "Placed by"]
+    assert rows[0] == ["Date", "Reference", "Lines", "Total excl. VAT", "Status", "PO number", "Placed by"]
     assert [row[1] for row in rows[1:]] == [order.reference for order in orders]  # by total
     assert rows[1][2:5] == ["1", "2.00", "Placed"]

@@ -16,6 +16,7 @@ def product_list(request: HttpRequest) -> JsonResponse:
         category_slug=filters.category,
         in_stock=filters.in_stock,
         ordering=filters.ordering,
+        user=request.user,  # `price` is the caller's company's
     )
     # The total is cached per filter and may lag by up to 30 s (selectors.product_count).
     count = product_count(q=filters.q, category_slug=filters.category, in_stock=filters.in_stock)
@@ -24,7 +25,7 @@ def product_list(request: HttpRequest) -> JsonResponse:
 
 @token_required
 def product_detail(request: HttpRequest, product_id: int) -> JsonResponse:
-    product = product_search().filter(pk=product_id).first()
+    product = product_search(user=request.user).filter(pk=product_id).first()
     if product is None:
         raise not_found(f"No product {product_id}.")
     return JsonResponse(serialize_product(product))

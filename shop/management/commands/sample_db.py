@@ -16,7 +16,17 @@ from companies.models import Company
 from companies.selectors import membership_for
 from shop import services
 from shop.models import Category, Order, Product
-from shop.sample_data import CATEGORIES, COMPANIES, DEMO_COMPANY, PRODUCTS, SAMPLE_ROLES, SampleAddress
+from companies.models import ContractPrice
+from shop.sample_data import (
+    CATEGORIES,
+    COMPANIES,
+    CONTRACT_PRICES,
+    DEMO_COMPANY,
+    PRODUCTS,
+    SAMPLE_ROLES,
+    VAT_RATES,
+    SampleAddress,
+)
 
 DEMO_BUYER = ("buyer@example.com", "demo-buyer-pass")
 STAFF_USER = ("staff@example.com", "demo-staff-pass")
@@ -89,6 +99,8 @@ class Command(BaseCommand):
         staff, _ = ensure_user(*STAFF_USER, staff=True)
         ensure_own_company(staff, STAFF_COMPANY)
         logins = self._companies()
+        self._vat_rates()
+        self._contract_prices()
         orders = self._past_orders(buyer)
         generated = self._generated(products, list(categories.values()), rng) if products else 0
         self.stdout.write(
@@ -118,6 +130,23 @@ class Command(BaseCommand):
                         company_services.member_add(company=company, user=user, role=role)
                     logins.append((name, role, email, password))
         return logins
+
+    def _vat_rates(self) -> None:
+        """The standard-rated products' VAT, also on a database made before VAT rates existed
+        (those still at the default 0%)."""
+        for sku, rate in VAT_RATES.items():
+            Product.objects.filter(sku=sku, vat_rate=0).update(vat_rate=Decimal(rate))
+
+    def _contract_prices(self) -> None:
+        by_sku = dict(Product.objects.values_list("sku", "pk"))
+        for name, prices in CONTRACT_PRICES.items():
+            company = Company.objects.filter(name=name).first()
+            if company is None:
+                continue
+            for sku, price in prices:
+                ContractPrice.objects.get_or_create(
+                    company=company, product_id=by_sku[sku], defaults={"price": Decimal(price)}
+                )
 
     def _categories(self) -> dict[str, Category]:
         result = {}
