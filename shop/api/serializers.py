@@ -69,7 +69,7 @@ def serialize_order(order: Order, lines: list[OrderLine] | None = None) -> dict[
         # A just-placed order (lines given) has no later changes: no query for them.
         "status_history": [
             {"status": step.status, "at": timestamp(step.at)}
-            for step in order.status_history(changes=None if lines_given else [])
+            for step in order.status_history(changes=[] if lines_given else None)
         ],
         "po_number": order.po_number,
         "delivery_date": order.delivery_date.isoformat() if order.delivery_date else None,
