@@ -136,6 +136,7 @@ def prepare_fixture() -> Fixture:
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
+    from companies.services import company_create
     from shop.models import Category, Product
 
     def make_user(email: str) -> Any:
@@ -143,6 +144,9 @@ def prepare_fixture() -> Fixture:
             username=email, email=email, password="bench-password-not-secret"
         )
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        # Every buyer orders for a company: each bench buyer is the admin of one of its own,
+        # as a signup makes them.
+        company_create(name=f"Bench company {email}", admin=user)
         return user
 
     hot = services.product_create(
