@@ -5,7 +5,9 @@ sent for a write that rolls back), as a robust on_commit callback: whatever queu
 logged by Django and never fails the order that was already written.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import Literal
 
@@ -48,8 +50,24 @@ def order_mail_send(
     mail_enqueue(message=order_mail_build(order=order, event=event, lines=lines))
 
 
+_suppressed: ContextVar[bool] = ContextVar("order_mail_suppressed", default=False)
+
+
+@contextmanager
+def order_mail_suppressed() -> Iterator[None]:
+    """Orders placed, moved on or cancelled inside send no mail: the sample data's backdated
+    history is not news to anybody (and printed two thousand lines of mail on `serve`)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
 def order_mail_after_commit(
     *, order: Order, event: OrderMailEvent, lines: Sequence[OrderLine] | None = None
 ) -> None:
     """Queue the mail once the surrounding transaction commits; call inside it."""
+    if _suppressed.get():
+        return
     transaction.on_commit(partial(order_mail_send, order=order, event=event, lines=lines), robust=True)

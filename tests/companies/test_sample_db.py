@@ -1,13 +1,17 @@
 """`manage.py sample_db`: the demo companies, safe to run again."""
 
 import io
+from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from companies.models import Address, Company, Membership, Role
 from companies.services import company_create
 from shop.management.commands.sample_db import DEMO_BUYER, ensure_user
+from shop.models import Order
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +44,31 @@ def test_it_names_a_demo_company_the_upgrade_named_after_the_email() -> None:
     call_command("sample_db", stdout=io.StringIO())
 
     assert Membership.objects.get(user=buyer).company.name == "Millstone Demo Bakery"
+
+
+def test_each_sample_company_has_a_year_of_orders_in_every_status() -> None:
+    call_command("sample_db", stdout=io.StringIO())
+    orders_before = Order.objects.count()
+    call_command("sample_db", stdout=io.StringIO())
+    assert Order.objects.count() == orders_before  # run again: nothing added
+
+    now = timezone.now()
+    for name in ("Rye & Barley Bakery", "Hopfield Brewing Co", "Fire & Vine Sauces"):
+        orders = Order.objects.filter(company__name=name)
+        assert set(orders.values_list("status", flat=True)) == set(Order.Status.values)
+        assert {o.user.email.split("@")[0] for o in orders} == {"buyer"}
+        oldest = orders.order_by("created_at").first()
+        assert timedelta(days=300) < now - oldest.created_at < timedelta(days=366)
+        delivered = orders.filter(status=Order.Status.DELIVERED).first()
+        steps = [step.status for step in delivered.status_history()]
+        assert steps == ["placed", "confirmed", "dispatched", "delivered"]
+        assert [s.at for s in delivered.status_history()] == sorted(s.at for s in delivered.status_history())
+    out = io.StringIO()
+    call_command("check_ledger", stdout=out)
+
+
+def test_the_sample_history_mails_nobody() -> None:
+    call_command("sample_db", stdout=io.StringIO())
+
+    assert Order.objects.exists()
+    assert mail.outbox == []

@@ -3,6 +3,7 @@ sample companies (each with an admin, a buyer and a viewer) and a few past order
 again: it adds only what is missing."""
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -10,12 +11,15 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from companies import services as company_services
 from companies.models import Company
 from companies.selectors import membership_for
 from shop import services
-from shop.models import Category, Order, Product
+from shop.models import Category, Order, OrderStatusChange, Product
+from shop.services.checkout import OrderDetails
+from shop.services.order_mail import order_mail_suppressed
 from companies.models import ContractPrice
 from shop.sample_data import (
     CATEGORIES,
@@ -32,6 +36,7 @@ DEMO_BUYER = ("buyer@example.com", "demo-buyer-pass")
 STAFF_USER = ("staff@example.com", "demo-staff-pass")
 STAFF_COMPANY = "Millstone Ingredients (staff)"
 GENERATED_SKU_PREFIX = "GEN-"
+Status = Order.Status
 
 
 def ensure_user(email: str, password: str, *, staff: bool = False) -> tuple[Any, bool]:
@@ -101,7 +106,9 @@ class Command(BaseCommand):
         logins = self._companies()
         self._vat_rates()
         self._contract_prices()
-        orders = self._past_orders(buyer)
+        with order_mail_suppressed():
+            orders = self._past_orders(buyer)
+            orders += self._company_histories(staff, rng)
         generated = self._generated(products, list(categories.values()), rng) if products else 0
         self.stdout.write(
             f"Catalogue: {Category.objects.count()} categories, {Product.objects.count()} products "
@@ -191,6 +198,50 @@ class Command(BaseCommand):
                 placed.append(services.order_place(user=buyer, lines=lines).order)
         services.order_cancel(user=buyer, order_id=placed[1].pk)
         return len(placed)
+
+    def _company_histories(self, staff: Any, rng: random.Random) -> int:
+        """A year of orders for each sample company, placed by its buyer, in every status: the
+        older ones delivered, a few cancelled, the latest confirmed, dispatched or just placed.
+        Each goes through the services (stock, ledger, status history by the staff user);
+        only its timestamps are moved back afterwards, so the history and spend read as a year."""
+        now = timezone.now()
+        stocked = list(
+            Product.objects.filter(is_active=True, stock__gte=40)
+            .exclude(sku__startswith=GENERATED_SKU_PREFIX)
+            .order_by("sku")
+            .values_list("pk", flat=True)
+        )
+        # (days ago, final status), oldest first: every status, spread over twelve months.
+        history = [
+            (350, Status.DELIVERED), (300, Status.DELIVERED), (250, Status.CANCELLED), (200, Status.DELIVERED),
+            (150, Status.DELIVERED), (100, Status.DELIVERED), (60, Status.CANCELLED), (30, Status.DELIVERED),
+            (9, Status.DISPATCHED), (4, Status.CONFIRMED), (1, Status.PLACED),
+        ]
+        steps = [Status.CONFIRMED, Status.DISPATCHED, Status.DELIVERED]
+        placed = 0
+        for name, _vat, _po_required, domain, _addresses in COMPANIES:
+            company = Company.objects.filter(name=name).first()
+            buyer = get_user_model().objects.filter(email=f"buyer@{domain}").first()
+            if company is None or buyer is None or Order.objects.filter(company=company).exists():
+                continue
+            for n, (days_ago, final) in enumerate(history, start=1):
+                lines = [(pk, rng.randint(1, 3)) for pk in rng.sample(stocked, rng.randint(1, 4))]
+                details = OrderDetails(po_number=f"{domain.split('.')[0][:3].upper()}-{2026_000 + n}")
+                order = services.order_place(user=buyer, lines=lines, details=details).order
+                if final == Status.CANCELLED:
+                    services.order_cancel(user=buyer, order_id=order.pk)
+                elif final != Status.PLACED:
+                    for step in steps[: steps.index(final) + 1]:
+                        services.order_advance(order_id=order.pk, to_status=step, by=staff)
+                placed_at = now - timedelta(days=days_ago, hours=rng.randint(0, 6))
+                Order.objects.filter(pk=order.pk).update(
+                    created_at=placed_at,
+                    cancelled_at=placed_at + timedelta(days=1) if final == Status.CANCELLED else None,
+                )
+                for k, change in enumerate(order.status_changes.order_by("at", "pk"), start=1):
+                    OrderStatusChange.objects.filter(pk=change.pk).update(at=placed_at + timedelta(days=k))
+                placed += 1
+        return placed
 
     def _generated(self, wanted: int, categories: list[Category], rng: random.Random) -> int:
         have = Product.objects.filter(sku__startswith=GENERATED_SKU_PREFIX).count()
