@@ -32,11 +32,7 @@ from companies.forms import (
     RoleForm,
 )
 from companies.models import Role
-
-
-def _wants_partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+from shop.views.common import wants_partial
 
 
 # --- Overview and settings --------------------------------------------------------------------
@@ -94,7 +90,7 @@ def _members_context(request: HttpRequest, invite_form: InvitationForm | None = 
 
 
 def _render_members(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
-    template = "companies/members.html#members" if _wants_partial(request) else "companies/members.html"
+    template = "companies/members.html#members" if wants_partial(request) else "companies/members.html"
     return render(request, template, _members_context(request, **extra), status=status)
 
 
@@ -106,7 +102,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 def _after_member_change(request: HttpRequest) -> HttpResponse:
-    if _wants_partial(request):
+    if wants_partial(request):
         return _render_members(request)
     return redirect("companies:members")
 

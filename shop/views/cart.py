@@ -233,17 +233,7 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
         try:
             changes = services.cart_set_quantities(user=request.user, quantities=form.lines)
         except InsufficientStock as exc:
-            errors = {
-                line.product_id: f"Only {line.available:,} available; the quantity was not changed."
-                for line in exc.short_lines
-            }
-            return _render_cart(
-                request,
-                status=409,
-                line_errors=errors,
-                notices=[("error", next(iter(errors.values())))],
-                details_form=details,
-            )
+            return _render_quantities_refused(request, exc, details_form=details)
         except (InvalidQuantity, ProductUnavailable):
             messages.error(request, "Your cart changed since this page was shown.")
             return redirect("shop:cart")
@@ -282,6 +272,19 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
     return render(request, "shop/checkout_review.html", context)
 
 
+def _render_quantities_refused(
+    request: HttpRequest, exc: InsufficientStock, **extra: Any
+) -> HttpResponse:
+    """The cart again (409), each short line saying what is available; nothing was saved."""
+    errors = {
+        line.product_id: f"Only {line.available:,} available; the quantity was not changed."
+        for line in exc.short_lines
+    }
+    return _render_cart(
+        request, status=409, line_errors=errors, notices=[("error", next(iter(errors.values())))], **extra
+    )
+
+
 def _quantities_posted(
     request: HttpRequest, product_id: int
 ) -> tuple[dict[int, int], dict[int, str]]:
@@ -311,16 +314,7 @@ def cart_update(request: HttpRequest, product_id: int) -> HttpResponse:
     try:
         changes = services.cart_set_quantities(user=request.user, quantities=quantities)
     except InsufficientStock as exc:
-        errors = {
-            line.product_id: f"Only {line.available:,} available; the quantity was not changed."
-            for line in exc.short_lines
-        }
-        return _render_cart(
-            request,
-            status=409,
-            line_errors=errors,
-            notices=[("error", next(iter(errors.values())))],
-        )
+        return _render_quantities_refused(request, exc)
     except InvalidQuantity as exc:
         return _render_cart(
             request, status=422, line_errors={product_id: str(exc)}, notices=[("error", str(exc))]
