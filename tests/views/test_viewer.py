@@ -127,5 +127,6 @@ def test_a_viewer_posting_bad_input_is_refused_not_asked_to_correct_it(
     response = post(path, data)
     assert response.status_code == 403
     assert "Not allowed" in response.content.decode()
-    assert dict(CartItem.objects.filter(user=viewer).values_list("product_id", "quantity")) == {flour.pk: 1}
+    cart = dict(CartItem.objects.filter(user=viewer).values_list("product_id", "quantity"))
+    assert cart == {flour.pk: 1}
     assert not Order.objects.exists()
