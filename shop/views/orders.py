@@ -39,7 +39,9 @@ def _without_empty_filters(request: HttpRequest) -> str | None:
     if not empty:
         return None
     for name in empty:
-        query.setlist(name, [value for value in query.getlist(name) if value])
+        values = [value for value in query.pop(name) if value]
+        if values:
+            query.setlist(name, values)
     return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
