@@ -33,10 +33,10 @@ def _month_bars(spend: Spend, *, compact: bool) -> list[BarInput]:
     return [
         BarInput(
             label=date_format(month.month, "M")[: 1 if compact else 3],
-            # The year under each January, and under the first month unless a January is
-            # close enough that the two would collide.
+            # The year under each January, and under the first month unless, on the narrow
+            # drawing, a January is close enough that the two would collide.
             sublabel=str(month.month.year)
-            if month.month.month == 1 or (n == 0 and not starts_near_january)
+            if month.month.month == 1 or (n == 0 and not (compact and starts_near_january))
             else "",
             value=month.net,
             value_label=compact_money(month.net, spend.currency) if month.net and not compact else "",
