@@ -66,9 +66,11 @@ def test_account_page_has_no_serious_violations(
         ("/cart/", "#cart-table"),
         ("/orders/", "#order-table"),
         ("/orders/{order_id}/", "#order-lines"),
+        ("/orders/?status=bogus&created_after=31-01-2026", "#status-error"),
+        ("/spend/", "#spend-chart"),
         ("/tokens/", "#token-form"),
     ],
-    ids=["catalogue", "cart", "order-history", "order-detail", "tokens"],
+    ids=["catalogue", "cart", "order-history", "order-detail", "order-filter-errors", "spend", "tokens"],
 )
 def test_shop_page_has_no_serious_violations(
     buyer_page: Page, placed_order: Order, path: str, ready: str
