@@ -157,7 +157,7 @@ def _order_status_action(to_status: str, description: str) -> Any:
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = [
-        "reference", "user", "status", "line_count", "total", "currency", "created_at", "invoice_number",
+        "reference", "user", "status", "invoice_number", "line_count", "total", "currency", "created_at",
     ]
     list_filter = ["status"]
     search_fields = ["user__email", "=id"]
@@ -182,7 +182,8 @@ class OrderAdmin(admin.ModelAdmin):
         # Every field, new ones included: an order changes only through the services, and a
         # save writing the row back could put back a status read before a concurrent change.
         fields = [field.name for field in Order._meta.concrete_fields if not field.primary_key]
-        return [*fields, "invoice_number"]
+        fields.insert(fields.index("status") + 1, "invoice_number")
+        return fields
 
     @admin.display(description="Invoice", ordering="invoice__number")
     def invoice_number(self, obj: Order) -> str:

@@ -29,13 +29,14 @@ from shop.services.pricing import order_totals
 
 ENCODING = "windows-1252"  # fpdf2 declares the core fonts WinAnsiEncoding
 HOME_COUNTRY = "GB"  # addresses here are printed without their country
+BLANK = "–"  # an en dash: a detail the order does not have
 
 INK = (33, 37, 41)
 MUTED = (108, 117, 125)
 RULE = (206, 212, 218)
 SHADE = (236, 239, 242)
 STRIPE = (248, 249, 250)
-ACCENT = (122, 74, 26)  # the storefront's brand brown
+ACCENT = (47, 107, 69)  # the storefront's brand green (--accent in static/css/shop.css)
 DANGER = (176, 42, 55)
 
 PAGE_MARGIN = 15.0
@@ -87,7 +88,7 @@ def _encodable(char: str) -> bool:
 
 def _day(value: date | datetime | None) -> str:
     if value is None:
-        return "-"
+        return BLANK
     if isinstance(value, datetime):
         value = timezone.localtime(value)
     return dateformat.format(value, "j F Y")
@@ -233,7 +234,7 @@ def _parties(pdf: TradeDocument) -> None:
         pdf.set_x(x)
         pdf.set_text_color(*INK)
         pdf.set_font("helvetica", "B", 9.5)
-        pdf.multi_cell(width, 4.8, pdf_text(party.name or "-"), new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.multi_cell(width, 4.8, pdf_text(party.name or BLANK), new_x=XPos.LEFT, new_y=YPos.NEXT)
         pdf.set_font("helvetica", "", 9)
         for line in party.lines:
             pdf.set_x(x)
@@ -367,7 +368,7 @@ def _render(content: DocumentContent, order: Order, closing: str) -> bytes:
 
 def _delivery_party(order: Order) -> Party:
     if not order.has_delivery_address:
-        return Party("Deliver to", "-", [])
+        return Party("Deliver to", BLANK, [])
     return Party(
         "Deliver to",
         order.delivery_label,
@@ -377,7 +378,7 @@ def _delivery_party(order: Order) -> Party:
 
 def _order_facts(order: Order) -> list[tuple[str, str]]:
     return [
-        ("PO number", order.po_number or "-"),
+        ("PO number", order.po_number or BLANK),
         ("Requested delivery", _day(order.delivery_date)),
         ("Placed by", _placed_by(order)),
     ]
@@ -404,8 +405,11 @@ def order_confirmation_pdf(*, order: Order) -> bytes:
         stamp=stamp,
         total_label="Order total",
     )
+    invoice: Invoice | None = getattr(order, "invoice", None)
     if stamp:
         closing = "This order was cancelled: nothing will be delivered or invoiced."
+    elif invoice is not None:
+        closing = f"Thank you for your order. It was dispatched and invoiced as {invoice.reference}."
     else:
         closing = (
             "Thank you for your order. Prices are as agreed when the order was placed. "

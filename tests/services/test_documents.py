@@ -134,6 +134,8 @@ def test_the_invoice_carries_its_number_date_and_the_company_as_it_was_when_issu
     assert "7 Canal Wharf" in text
     assert "FLR-STRW-25" in text and "CHC-DRK-70-5" in text
     assert "Total due (GBP) £49.48" in text
+    confirmation = pdf_text(documents.order_confirmation_pdf(order=reread(dispatched)))
+    assert "invoiced as INV-000001" in confirmation
 
 
 def test_an_order_not_dispatched_has_no_invoice(order: Order) -> None:
@@ -208,5 +210,5 @@ def test_an_order_without_po_date_or_address_prints_dashes(buyer: Any, flour: Pr
 
     text = pdf_text(documents.order_confirmation_pdf(order=reread(order)))
 
-    assert "PO number -" in text and "Requested delivery -" in text
+    assert "PO number –" in text and "Requested delivery –" in text
     assert order.reference in text
