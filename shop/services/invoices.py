@@ -47,7 +47,8 @@ def invoice_issue(*, order: Order, at: datetime | None = None) -> Invoice:
     does the number. The company's name, VAT number and default address (the order's delivery
     address when it has none) are copied onto the invoice as they are now.
     """
-    with transaction.atomic():
+    # No savepoint: a failure here is the whole dispatch's failure, rolled back with it.
+    with transaction.atomic(savepoint=False):
         company = Company.objects.get(pk=order.company_id)
         address = Address.objects.filter(company_id=order.company_id, is_default=True).first()
         if address is not None:
