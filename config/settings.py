@@ -390,3 +390,11 @@ SHOP_BANK_HOLIDAYS = env_list(
 )
 # The latest delivery date a buyer may ask for, in days from today.
 SHOP_DELIVERY_MAX_DAYS = 90
+# The seller named at the top of order confirmations and invoices (a VAT invoice must give
+# the supplier's name, address and VAT registration number). Sample values: set the real ones.
+SHOP_SELLER = {
+    "name": "Millstone Ingredients Ltd",
+    "address": ["Unit 4, Millstone Yard", "Wharf Road", "Bristol BS1 6QA", "United Kingdom"],
+    "vat_number": "GB 123 4567 89",
+    "email": "orders@millstone.example",
+}

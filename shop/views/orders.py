@@ -83,6 +83,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "order": order,
             "just_placed": request.GET.get("placed") == "1",
             "totals": order_totals(order.lines.all()),  # at the rates the lines were ordered at
+            "invoice": getattr(order, "invoice", None),  # issued on dispatch (None before)
         },
     )
 
