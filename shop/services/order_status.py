@@ -41,7 +41,14 @@ def order_advance(
     first, so two staff clicking at once record one change; the second is refused.
     """
     with transaction.atomic():
-        order = Order.objects.select_for_update(of=("self",)).select_related("user").filter(pk=order_id).first()
+        # of=("self",): the buyer's user row stays unlocked, so dispatches of one buyer's
+        # orders do not queue on each other.
+        order = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=order_id)
+            .first()
+        )
         if order is None:
             raise OrderNotFound(order_id)
         if ORDER_NEXT_STATUS.get(order.status) != to_status:
