@@ -397,6 +397,11 @@ class InvoiceSequence(models.Model):
 
     last_number = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="invoice_sequence_single_row"),
+        ]
+
     def __str__(self) -> str:
         return f"last invoice number {self.last_number}"
 
@@ -420,6 +425,11 @@ class Invoice(models.Model):
     address_lines = models.TextField(blank=True, default="")
     address_postcode = models.CharField(max_length=16, blank=True, default="")
     address_country = models.CharField(max_length=2, blank=True, default="")
+    # The seller as settings.SHOP_SELLER said when issued: changing it leaves this invoice be.
+    seller_name = models.CharField(max_length=200, blank=True, default="")
+    seller_address = models.TextField(blank=True, default="")
+    seller_vat_number = models.CharField(max_length=30, blank=True, default="")
+    seller_email = models.CharField(max_length=254, blank=True, default="")
 
     class Meta:
         ordering = ["-number"]
@@ -437,6 +447,16 @@ class Invoice(models.Model):
     @property
     def address_line_list(self) -> list[str]:
         return [line.strip() for line in self.address_lines.splitlines() if line.strip()]
+
+    @property
+    def seller(self) -> dict[str, Any]:
+        """The seller as issued, in settings.SHOP_SELLER's shape."""
+        return {
+            "name": self.seller_name,
+            "address": [line for line in self.seller_address.splitlines() if line.strip()],
+            "vat_number": self.seller_vat_number,
+            "email": self.seller_email,
+        }
 
 
 def invoice_reference(number: int) -> str:

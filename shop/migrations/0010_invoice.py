@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+from django.conf import settings
 from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
@@ -20,7 +21,9 @@ def invoice_dispatched_orders(apps: StateApps, schema_editor: BaseDatabaseSchema
     Address = apps.get_model("companies", "Address")
 
     dispatched_at = {}
-    for order_id, at in OrderStatusChange.objects.filter(status="dispatched").values_list("order_id", "at"):
+    # The first dispatch record of each order (there is one; a second would be a hand-made row).
+    first_dispatches = OrderStatusChange.objects.filter(status="dispatched").order_by("at", "pk")
+    for order_id, at in first_dispatches.values_list("order_id", "at"):
         dispatched_at.setdefault(order_id, at)
     orders = list(
         Order.objects.filter(status__in=DISPATCHED_OR_LATER, invoice__isnull=True).select_related("company")
@@ -29,10 +32,12 @@ def invoice_dispatched_orders(apps: StateApps, schema_editor: BaseDatabaseSchema
     orders.sort(key=lambda order: (dispatched_at.get(order.pk, order.created_at), order.pk))
     last_number = Invoice.objects.order_by("-number").values_list("number", flat=True).first() or 0
     default_addresses = {address.company_id: address for address in Address.objects.filter(is_default=True)}
+    seller = settings.SHOP_SELLER
+    invoices = []
     for order in orders:
         last_number += 1
         address = default_addresses.get(order.company_id)
-        Invoice.objects.create(
+        invoices.append(Invoice(
             order=order,
             number=last_number,
             issued_at=dispatched_at.get(order.pk, order.created_at),
@@ -42,7 +47,12 @@ def invoice_dispatched_orders(apps: StateApps, schema_editor: BaseDatabaseSchema
             address_lines=address.lines if address else order.delivery_lines,
             address_postcode=address.postcode if address else order.delivery_postcode,
             address_country=address.country if address else order.delivery_country,
-        )
+            seller_name=seller["name"],
+            seller_address="\n".join(seller["address"]),
+            seller_vat_number=seller["vat_number"],
+            seller_email=seller["email"],
+        ))
+    Invoice.objects.bulk_create(invoices, batch_size=1000)
     InvoiceSequence.objects.update_or_create(pk=1, defaults={"last_number": last_number})
 
 
@@ -60,6 +70,9 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('last_number', models.PositiveIntegerField(default=0)),
             ],
+            options={
+                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='invoice_sequence_single_row')],
+            },
         ),
         migrations.CreateModel(
             name='Invoice',
@@ -73,6 +86,10 @@ class Migration(migrations.Migration):
                 ('address_lines', models.TextField(blank=True, default='')),
                 ('address_postcode', models.CharField(blank=True, default='', max_length=16)),
                 ('address_country', models.CharField(blank=True, default='', max_length=2)),
+                ('seller_name', models.CharField(blank=True, default='', max_length=200)),
+                ('seller_address', models.TextField(blank=True, default='')),
+                ('seller_vat_number', models.CharField(blank=True, default='', max_length=30)),
+                ('seller_email', models.CharField(blank=True, default='', max_length=254)),
                 ('order', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='invoice', to='shop.order')),
             ],
             options={

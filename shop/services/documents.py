@@ -126,6 +126,7 @@ class DocumentContent:
     parties: list[Party]
     stamp: str  # "CANCELLED ..." across the top, or ""
     total_label: str
+    seller: dict[str, Any]  # settings.SHOP_SELLER's shape: an invoice's own copy, as issued
 
 
 class TradeDocument(FPDF):
@@ -138,7 +139,7 @@ class TradeDocument(FPDF):
         self.core_fonts_encoding = ENCODING
         self.set_margins(PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN)
         self.set_auto_page_break(auto=True, margin=PAGE_MARGIN + FOOTER_HEIGHT)
-        seller = settings.SHOP_SELLER
+        seller = content.seller
         self.set_title(pdf_text(f"{content.title} {content.reference}"))
         self.set_author(pdf_text(seller["name"]))
         self.set_creator("Millstone Ingredients shop")
@@ -148,7 +149,8 @@ class TradeDocument(FPDF):
             return
         self.set_font("helvetica", "", 8)
         self.set_text_color(*MUTED)
-        self.cell(0, 5, pdf_text(f"{settings.SHOP_SELLER['name']} · {self.content.title} {self.content.reference} (continued)"),
+        running = f"{self.content.seller['name']} · {self.content.title} {self.content.reference}"
+        self.cell(0, 5, pdf_text(f"{running} (continued)"),
                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(3)
         self.set_text_color(*INK)
@@ -160,7 +162,7 @@ class TradeDocument(FPDF):
         self.ln(2)
         self.set_font("helvetica", "", 8)
         self.set_text_color(*MUTED)
-        seller = settings.SHOP_SELLER
+        seller = self.content.seller
         left = pdf_text(f"{seller['name']} · VAT reg. no. {seller['vat_number']} · {seller['email']}")
         self.cell(self.epw * 0.7, 4, left)
         self.cell(self.epw * 0.3, 4, pdf_text(f"{self.content.reference} · page {self.page_no()} of {{nb}}"), align="R")
@@ -168,7 +170,7 @@ class TradeDocument(FPDF):
 
 def _letterhead(pdf: TradeDocument) -> None:
     content = pdf.content
-    seller = settings.SHOP_SELLER
+    seller = content.seller
     top = pdf.get_y()
     # Seller, left.
     pdf.set_fill_color(*ACCENT)
@@ -404,6 +406,7 @@ def order_confirmation_pdf(*, order: Order) -> bytes:
         parties=[Party("Customer", company.name, customer_lines), _delivery_party(order)],
         stamp=stamp,
         total_label="Order total",
+        seller=settings.SHOP_SELLER,
     )
     invoice: Invoice | None = getattr(order, "invoice", None)
     if stamp:
@@ -445,6 +448,7 @@ def invoice_pdf(*, order: Order) -> bytes:
         parties=[Party("Invoice to", invoice.company_name, customer_lines), _delivery_party(order)],
         stamp="",
         total_label="Total due",
+        seller=invoice.seller,
     )
     closing = f"Please quote {invoice.reference} with your payment. Goods dispatched under order {order.reference}."
     return _render(content, order, closing)

@@ -12,6 +12,7 @@ dispatches cannot deadlock on it and hold it only until their commit.
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -45,7 +46,8 @@ def invoice_issue(*, order: Order, at: datetime | None = None) -> Invoice:
 
     Call it inside the dispatch's transaction (order_advance does): if that rolls back, so
     does the number. The company's name, VAT number and default address (the order's delivery
-    address when it has none) are copied onto the invoice as they are now.
+    address when it has none), and the seller's details (settings.SHOP_SELLER), are copied
+    onto the invoice as they are now.
     """
     # No savepoint: a failure here is the whole dispatch's failure, rolled back with it.
     with transaction.atomic(savepoint=False):
@@ -60,6 +62,7 @@ def invoice_issue(*, order: Order, at: datetime | None = None) -> Invoice:
                 order.delivery_postcode,
                 order.delivery_country,
             )
+        seller = settings.SHOP_SELLER
         # Read everything first: the number's lock is held from here to the commit.
         number = _next_invoice_number()
         return Invoice.objects.create(
@@ -72,4 +75,8 @@ def invoice_issue(*, order: Order, at: datetime | None = None) -> Invoice:
             address_lines=where[1],
             address_postcode=where[2],
             address_country=where[3],
+            seller_name=seller["name"],
+            seller_address="\n".join(seller["address"]),
+            seller_vat_number=seller["vat_number"],
+            seller_email=seller["email"],
         )

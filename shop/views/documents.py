@@ -7,17 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from shop import selectors
 from shop.exceptions import InvoiceNotIssued
-from shop.models import Order
 from shop.services import documents
-
-
-def _order_or_404(request: HttpRequest, pk: int) -> Order:
-    order = selectors.order_for(request.user, pk)
-    if order is None:
-        raise Http404("No such order.")
-    return order
+from shop.views.common import company_order_or_404
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -35,7 +27,7 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def order_confirmation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
+    order = company_order_or_404(request, pk)
     pdf = documents.order_confirmation_pdf(order=order)
     return _pdf_response(pdf, f"{order.reference}-confirmation.pdf")
 
@@ -43,7 +35,7 @@ def order_confirmation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def order_invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
+    order = company_order_or_404(request, pk)
     try:
         pdf = documents.invoice_pdf(order=order)
     except InvoiceNotIssued:

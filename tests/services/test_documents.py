@@ -138,6 +138,21 @@ def test_the_invoice_carries_its_number_date_and_the_company_as_it_was_when_issu
     assert "invoiced as INV-000001" in confirmation
 
 
+def test_the_invoice_names_the_seller_as_it_was_when_issued(order: Order, settings: Any) -> None:
+    dispatched = dispatch(order)
+    settings.SHOP_SELLER = {
+        "name": "New Owner Ltd", "address": ["2 Dock Road"], "vat_number": "GB 111", "email": "a@b.test"
+    }
+
+    invoice_text = pdf_text(documents.invoice_pdf(order=reread(dispatched)))
+    confirmation_text = pdf_text(documents.order_confirmation_pdf(order=reread(dispatched)))
+
+    assert "Millstone Ingredients Ltd" in invoice_text and "GB 123 4567 89" in invoice_text
+    assert "New Owner Ltd" not in invoice_text and "GB 111" not in invoice_text
+    # The confirmation is not a tax document: it names the seller as it is now.
+    assert "New Owner Ltd" in confirmation_text
+
+
 def test_an_order_not_dispatched_has_no_invoice(order: Order) -> None:
     with pytest.raises(InvoiceNotIssued):
         documents.invoice_pdf(order=reread(order))

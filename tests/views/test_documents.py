@@ -66,7 +66,7 @@ def test_a_buyer_downloads_the_order_confirmation_as_an_attachment(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{order.reference}-confirmation.pdf"'
-    assert "private" in response["Cache-Control"]
+    assert response["Cache-Control"] == "private, no-store"
     text = pdf_text(response)
     assert "ORDER CONFIRMATION" in text and order.reference in text and "FLR-STRW-25" in text
 
