@@ -273,7 +273,9 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# The shop trades in the UK: order dates, invoice dates (the tax point), the spend page's
+# months and the CSV's dates are days in this zone. Stored times and the API stay UTC.
+TIME_ZONE = os.environ.get("TIME_ZONE", "").strip() or "Europe/London"
 USE_I18N = False
 USE_TZ = True
 

@@ -86,8 +86,9 @@ def test_each_line_of_an_order_is_a_row(buyer_client: ShopClient, buyer: Any, or
     delivery = order.delivery_date.isoformat()
     assert rows == [
         HEADER,
-        [order.reference, "2026-03-31", "Placed", "PO-77", "FLR-1", "Strong white flour", "2", "12.50", "0.00", "25.00", "GBP", buyer.email, delivery],
-        [order.reference, "2026-03-31", "Placed", "PO-77", "COLA-1", "Cola syrup", "3", "8.35", "20.00", "25.05", "GBP", buyer.email, delivery],
+        # Placed 23:30 UTC on 31 March: 00:30 on 1 April in the shop's zone (Europe/London, BST).
+        [order.reference, "2026-04-01", "Placed", "PO-77", "FLR-1", "Strong white flour", "2", "12.50", "0.00", "25.00", "GBP", buyer.email, delivery],
+        [order.reference, "2026-04-01", "Placed", "PO-77", "COLA-1", "Cola syrup", "3", "8.35", "20.00", "25.05", "GBP", buyer.email, delivery],
     ]
     assert order.lines.count() == 2
 
@@ -95,9 +96,9 @@ def test_each_line_of_an_order_is_a_row(buyer_client: ShopClient, buyer: Any, or
 def test_the_order_date_is_the_shops_local_date(
     settings: Any, buyer_client: ShopClient, order: Order
 ) -> None:
-    settings.TIME_ZONE = "Europe/London"  # 23:30 UTC on 31 March is 00:30 on 1 April (BST)
+    settings.TIME_ZONE = "UTC"  # a shop set to trade in UTC: 23:30 on 31 March is the 31st
 
-    assert lines_csv(buyer_client)[1][1] == "2026-04-01"
+    assert lines_csv(buyer_client)[1][1] == "2026-03-31"
 
 
 def test_the_filters_apply_and_the_sort_orders_the_orders(
