@@ -1,5 +1,6 @@
-"""The company's orders: list (and CSV), detail, order again, cancel. Every member reads them
-all; a viewer cannot order again or cancel (the services refuse, answered with 403)."""
+"""The company's orders: list (filtered; CSV per order or per line), detail, order again,
+cancel. Every member reads them all; a viewer cannot order again or cancel (the services
+refuse, answered with 403)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,11 +13,14 @@ from django.views.decorators.vary import vary_on_headers
 from companies.exceptions import Forbidden
 from shop import selectors, services
 from shop.exceptions import NotCancellable, OrderNotFound
+from shop.forms import OrderFilterForm
 from shop.models import Order
 from shop.services.checkout import require_ordering_role
 from shop.services.pricing import order_totals
-from shop.tables import OrderTable, table_configure, table_csv_response
+from shop.tables import OrderTable, order_lines_csv_response, table_configure, table_csv_response
 from shop.views.common import wants_partial
+
+ORDER_FILTER_NAMES = tuple(OrderFilterForm.base_fields)
 
 
 def _order_or_404(request: HttpRequest, pk: int) -> Order:
@@ -27,16 +31,45 @@ def _order_or_404(request: HttpRequest, pk: int) -> Order:
     return order
 
 
+def _without_empty_filters(request: HttpRequest) -> str | None:
+    """The URL without the filters a plain form submits empty (`?status=&q=`), or None when
+    there are none: shared links carry only the filters in use."""
+    query = request.GET.copy()
+    empty = [name for name in ORDER_FILTER_NAMES if "" in query.getlist(name)]
+    if not empty:
+        return None
+    for name in empty:
+        values = [value for value in query.pop(name) if value]
+        if values:
+            query.setlist(name, values)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
 def orders(request: HttpRequest) -> HttpResponse:
-    table = OrderTable(selectors.orders_for(request.user))
-    if request.GET.get("_export") == "csv":
+    partial = wants_partial(request)
+    if not partial and (clean_url := _without_empty_filters(request)):
+        return redirect(clean_url)
+    form = OrderFilterForm(request.GET)
+    form.is_valid()  # an invalid field is left out of the filters and shown with its error
+    filters = form.query()
+    table = OrderTable(selectors.orders_for(request.user, form.filters()))
+    export = request.GET.get("_export")
+    if export == "csv":
         return table_csv_response(request, table, "orders.csv")
-    table_configure(request, table)
-    template = "shop/orders.html#results" if wants_partial(request) else "shop/orders.html"
-    return render(request, template, {"table": table})
+    if export == "lines":
+        return order_lines_csv_response(request, table, "order-lines.csv")
+    if filters:
+        table.empty_text = "No orders match these filters."
+    query = table_configure(request, table, filters=filters)
+    template = "shop/orders.html#results" if partial else "shop/orders.html"
+    response = render(request, template, {"table": table, "form": form, "filtered": bool(filters)})
+    if partial and not form.errors:
+        # The address bar shows what the page shows, without the form's empty fields.
+        response["HX-Push-Url"] = f"{request.path}?{query.urlencode()}" if query else request.path
+    return response
 
 
 @login_required
