@@ -168,3 +168,11 @@ class StockWriteRefused(Exception):
 
 class TokenNotFound(ShopError):
     pass
+
+
+class InvoiceNotIssued(ShopError):
+    """The order has no invoice (yet): one is issued when it is dispatched."""
+
+    def __init__(self, order_id: int) -> None:
+        self.order_id = order_id
+        super().__init__(f"Order {order_id} has no invoice: it has not been dispatched.")

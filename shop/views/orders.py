@@ -18,17 +18,9 @@ from shop.models import Order
 from shop.services.checkout import require_ordering_role
 from shop.services.pricing import order_totals
 from shop.tables import OrderTable, order_lines_csv_response, table_configure, table_csv_response
-from shop.views.common import wants_partial
+from shop.views.common import company_order_or_404, wants_partial
 
 ORDER_FILTER_NAMES = tuple(OrderFilterForm.base_fields)
-
-
-def _order_or_404(request: HttpRequest, pk: int) -> Order:
-    """One of the company's orders; another company's does not exist (404)."""
-    order = selectors.order_for(request.user, pk)
-    if order is None:
-        raise Http404("No such order.")
-    return order
 
 
 def _without_empty_filters(request: HttpRequest) -> str | None:
@@ -75,7 +67,7 @@ def orders(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
+    order = company_order_or_404(request, pk)
     return render(
         request,
         "shop/order_detail.html",
@@ -83,6 +75,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "order": order,
             "just_placed": request.GET.get("placed") == "1",
             "totals": order_totals(order.lines.all()),  # at the rates the lines were ordered at
+            "invoice": getattr(order, "invoice", None),  # issued on dispatch (None before)
         },
     )
 
@@ -90,7 +83,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def order_again(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
+    order = company_order_or_404(request, pk)
     try:
         capped = services.cart_add_order(user=request.user, order_id=order.pk)
     except Forbidden as exc:
@@ -117,7 +110,7 @@ def order_again(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
+    order = company_order_or_404(request, pk)
     try:
         require_ordering_role(request.user)
     except Forbidden as exc:
