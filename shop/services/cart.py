@@ -1,4 +1,10 @@
-"""The buyer's cart, kept in the database so it follows the user across logins and instances."""
+"""The buyer's cart, kept in the database so it follows the user across logins and instances.
+
+Every quantity that enters the cart passes the product's pack rules (shop.services.packs):
+refused with QuantityNotAllowed naming the nearest allowed quantities, or, where the cart caps
+a line itself (to stock, "order again"), rounded down to an allowed quantity, the line left out
+when none fits.
+"""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +22,7 @@ from shop.exceptions import (
 )
 from shop.models import CartItem, Order, OrderLine, Product
 from shop.services.checkout import require_ordering_role
+from shop.services.packs import require_allowed, round_down, rule_text
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,9 @@ class CartChange:
     name: str
     requested: int
     quantity: int  # what the cart holds now for this product (0: removed)
+    # The pack rule in words ("sold in multiples of 8") when it, not only the stock, set the
+    # quantity: capped to stock and rounded down to an allowed quantity. "" otherwise.
+    pack_rule: str = ""
 
 
 def _check_quantity(quantity: object) -> int:
@@ -44,12 +54,14 @@ def _active_product(product_id: int) -> Product:
 
 
 def cart_add(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartItem:
-    """Add to the cart. Refuses (adding nothing) when the cart would hold more than is in stock.
+    """Add to the cart. Refuses (adding nothing) a quantity the pack rules refuse
+    (QuantityNotAllowed) and when the cart would hold more than is in stock (InsufficientStock).
     A viewer cannot (Forbidden), nor change the cart below."""
     require_ordering_role(user)
     _check_quantity(quantity)
     with transaction.atomic():
         product = _active_product(product_id)
+        require_allowed([(product, quantity)])
         item = (
             CartItem.objects.select_for_update()
             .filter(user=user, product_id=product_id)
@@ -57,6 +69,10 @@ def cart_add(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartI
         )
         in_cart = item.quantity if item else 0
         wanted = in_cart + quantity
+        if in_cart:
+            # Allowed + allowed is allowed; a line put in the cart before the rules changed
+            # may not be.
+            require_allowed([(product, wanted)])
         if wanted > product.stock:
             raise InsufficientStock(
                 [ShortLine(product_id=product_id, requested=wanted, available=product.stock)]
@@ -74,7 +90,8 @@ def cart_add(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartI
 
 
 def cart_set_quantity(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartItem:
-    """Set a cart line's quantity (1..max, and no more than is in stock)."""
+    """Set a cart line's quantity (1..max, allowed by the pack rules, and no more than is in
+    stock)."""
     require_ordering_role(user)
     _check_quantity(quantity)
     with transaction.atomic():
@@ -86,6 +103,7 @@ def cart_set_quantity(*, user: AbstractBaseUser, product_id: int, quantity: int)
         )
         if item is None:
             raise ProductUnavailable(product_id)
+        require_allowed([(item.product, quantity)])
         if quantity > item.product.stock:
             raise InsufficientStock(
                 [ShortLine(product_id=product_id, requested=quantity, available=item.product.stock)]
@@ -101,8 +119,9 @@ def cart_set_quantities(
     """Set several cart lines at once (the quantities typed on the cart page), all or none.
 
     Lines already at their quantity are left alone. Raises InvalidQuantity, ProductUnavailable
-    for a product not in the cart, or InsufficientStock listing every line asking for more than
-    is in stock. Returns one CartChange per line changed.
+    for a product not in the cart, QuantityNotAllowed listing every changed line the pack rules
+    refuse, or InsufficientStock listing every line asking for more than is in stock. Returns
+    one CartChange per line changed.
     """
     require_ordering_role(user)
     for quantity in quantities.values():
@@ -119,6 +138,11 @@ def cart_set_quantities(
         missing = sorted(set(quantities) - items.keys())
         if missing:
             raise ProductUnavailable(missing[0])
+        require_allowed(
+            (items[pid].product, qty)
+            for pid, qty in sorted(quantities.items())
+            if qty != items[pid].quantity
+        )
         short = [
             ShortLine(product_id=pid, requested=qty, available=items[pid].product.stock)
             for pid, qty in sorted(quantities.items())
@@ -167,7 +191,8 @@ def cart_remove(*, user: AbstractBaseUser, product_id: int) -> bool:
 
 
 def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
-    """Lower every cart line to what is in stock (removing lines with none). Returns the changes."""
+    """Lower every cart line asking for more than is in stock to what is, rounded down to a
+    quantity the pack rules allow (removing lines where none fits). Returns the changes."""
     require_ordering_role(user)
     changes: list[CartChange] = []
     with transaction.atomic():
@@ -175,30 +200,35 @@ def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
             CartItem.objects.select_for_update(of=("self",)).select_related("product").filter(user=user)
         )
         for item in items:
-            available = item.product.stock if item.product.is_active else 0
+            product = item.product
+            available = product.stock if product.is_active else 0
             if item.quantity <= available:
                 continue
+            fitted = round_down(product, available)
             changes.append(
                 CartChange(
                     product_id=item.product_id,
-                    name=item.product.name,
+                    name=product.name,
                     requested=item.quantity,
-                    quantity=available,
+                    quantity=fitted,
+                    pack_rule=rule_text(product) if fitted < available else "",
                 )
             )
-            if available == 0:
+            if fitted == 0:
                 item.delete()
             else:
-                item.quantity = available
+                item.quantity = fitted
                 item.save(update_fields=["quantity", "updated_at"])
     return changes
 
 
 def cart_add_order(*, user: AbstractBaseUser, order_id: int) -> list[CartChange]:
-    """"Order again": put an earlier order's lines in the cart, capped to what is in stock.
+    """"Order again": put an earlier order's lines in the cart, capped to what is in stock and
+    rounded down to quantities the pack rules allow now.
 
-    Returns one CartChange per line whose quantity was capped (or left out entirely). Any of
-    the company's orders; another company's does not exist (OrderNotFound).
+    Returns one CartChange per line whose quantity was lowered (or left out entirely, quantity
+    what the cart holds: unchanged). Any of the company's orders; another company's does not
+    exist (OrderNotFound).
     """
     company_id = require_ordering_role(user).company_id
     if not Order.objects.filter(pk=order_id, company_id=company_id).exists():
@@ -217,24 +247,28 @@ def cart_add_order(*, user: AbstractBaseUser, order_id: int) -> list[CartChange]
             item = existing.get(product.pk)
             in_cart = item.quantity if item else 0
             available = product.stock if product.is_active else 0
-            room = max(0, min(available, settings.SHOP_MAX_LINE_QUANTITY) - in_cart)
-            adding = min(line.quantity, room)
-            if adding < line.quantity:
+            cap = min(available, settings.SHOP_MAX_LINE_QUANTITY)
+            wanted = in_cart + line.quantity
+            # The line's new total: what was asked, within stock, on an allowed quantity; the
+            # cart never loses what it held.
+            total = max(in_cart, round_down(product, min(wanted, cap)))
+            if total < wanted:
                 capped.append(
                     CartChange(
                         product_id=product.pk,
                         name=line.name,
                         requested=line.quantity,
-                        quantity=in_cart + adding,
+                        quantity=total,
+                        pack_rule=rule_text(product) if total < min(wanted, cap) else "",
                     )
                 )
-            if adding == 0:
+            if total == in_cart:
                 continue
             if item is None:
                 existing[product.pk] = CartItem.objects.create(
-                    user=user, product=product, quantity=adding
+                    user=user, product=product, quantity=total
                 )
             else:
-                item.quantity = in_cart + adding
+                item.quantity = total
                 item.save(update_fields=["quantity", "updated_at"])
     return capped

@@ -94,9 +94,13 @@ def order_again(request: HttpRequest, pk: int) -> HttpResponse:
     if capped:
         messages.warning(
             request,
-            "Capped to what is in stock: "
+            "Capped to what is in stock"
+            + (" and the pack rules" if any(change.pack_rule for change in capped) else "")
+            + ": "
             + "; ".join(
-                f"{change.name}: {change.quantity:,} in cart (ordered {change.requested:,})"
+                f"{change.name}: {change.quantity:,} in cart (ordered {change.requested:,}"
+                + (f"; {change.pack_rule}" if change.pack_rule else "")
+                + ")"
                 for change in capped
             ),
         )
