@@ -1,10 +1,12 @@
 """Products and staff stock changes: every change leaves a ledger row."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from shop.allergens import ALLERGENS, DIETARY
 from shop.exceptions import ProductUnavailable, StockWouldGoNegative
 from shop.models import Category, Product, StockMovement
 from shop.services.stock import apply_stock_changes, movements_for
@@ -23,8 +25,12 @@ def product_create(
     is_active: bool = True,
     user: AbstractBaseUser | None = None,
     vat_rate: Decimal = Decimal("0.00"),
+    allergens: Iterable[str] = (),
+    dietary: Iterable[str] = (),
+    origin: str = "",
 ) -> Product:
-    """Create a product with its initial stock recorded as the ledger's first row."""
+    """Create a product with its initial stock recorded as the ledger's first row.
+    `allergens` and `dietary` are codes of shop.allergens (ValueError for an unknown one)."""
     product = Product(
         sku=sku,
         name=name,
@@ -35,6 +41,9 @@ def product_create(
         description=description,
         is_active=is_active,
         vat_rate=vat_rate,
+        allergens=ALLERGENS.mask(allergens),
+        dietary=DIETARY.mask(dietary),
+        origin=origin,
     )
     return product_add(product=product, initial_stock=initial_stock, user=user)
 
