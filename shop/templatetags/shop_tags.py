@@ -34,3 +34,9 @@ def cart_badge(context: template.Context, oob: bool = False) -> SafeString:
 @register.filter
 def currency(amount: Decimal | None, code: str = "GBP") -> str:
     return money_display(amount or Decimal("0"), code)
+
+
+@register.filter
+def get_count(counts: dict[str, int] | None, key: str) -> int:
+    """counts[key], 0 when absent: a facet's count in a template."""
+    return (counts or {}).get(key, 0)
