@@ -32,6 +32,9 @@ def serialize_product(product: Product) -> dict[str, Any]:
         "in_stock": product.in_stock,
         "list_price": money_json(price.list_price),
         "vat_rate": money_json(product.vat_rate),
+        "allergens": product.allergen_codes,
+        "dietary": product.dietary_codes,
+        "origin": product.origin,
     }
 
 
