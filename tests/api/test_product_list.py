@@ -24,7 +24,15 @@ def names(response: Any) -> list[str]:
 def test_it_lists_active_products_by_name(
     api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
 ) -> None:
-    make_product(name="Rye flour", price="18.00", stock=4, description="Dark rye")
+    make_product(
+        name="Rye flour",
+        price="18.00",
+        stock=4,
+        description="Dark rye",
+        allergens=["cereals_gluten"],
+        dietary=["vegan", "organic"],
+        origin="Germany",
+    )
     make_product(name="Amber malt", stock=0)
     make_product(name="Old stock", is_active=False)
 
@@ -47,6 +55,9 @@ def test_it_lists_active_products_by_name(
         "in_stock": True,
         "list_price": "18.00",
         "vat_rate": "0.00",
+        "allergens": ["cereals_gluten"],
+        "dietary": ["organic", "vegan"],
+        "origin": "Germany",
     }
     assert body["results"][0]["name"] == "Amber malt"
     assert body["results"][0]["in_stock"] is False
