@@ -92,12 +92,18 @@ def _bits(mask: int) -> list[int]:
 _TEXT_ORDERINGS = {"name", "sku", "unit", "category__name"}
 
 
-def sorts_matches(count: int, *, dietary: Iterable[str]) -> bool:
+def sorts_matches(count: int, *, q: str, dietary: Iterable[str]) -> bool:
     """Whether a listing of `count` products with the `dietary` filter should have
     PostgreSQL sort them rather than walk an index in the listing's order
-    (SORTED_MATCHES_MAX). Only with dietary marks: the other filters are served by an index
-    (search, category) or keep most products (stock, free from)."""
-    return bool(list(dietary)) and count <= SORTED_MATCHES_MAX and search.uses_full_text()
+    (SORTED_MATCHES_MAX). Only dietary marks without a search: a search's matches come from
+    its index, whose estimates the planner has; the other filters are served by an index
+    (category) or keep most products (stock, free from)."""
+    return (
+        bool(list(dietary))
+        and not search.words(q)
+        and count <= SORTED_MATCHES_MAX
+        and search.uses_full_text()
+    )
 
 
 def product_order(
@@ -159,7 +165,7 @@ def product_search(
     return product_order(
         products,
         PRODUCT_ORDERINGS.get(ordering, PRODUCT_ORDERINGS["name"]),
-        sort_matches=sorts_matches(known_count or 0, dietary=dietary),
+        sort_matches=sorts_matches(known_count or 0, q=q, dietary=dietary),
     )
 
 

@@ -223,8 +223,9 @@ def test_a_dietary_listing_of_few_products_is_sorted_not_walked(make_product, ca
     # Sorted by expressions no index serves, in the same order as name, id.
     assert 'ORDER BY (COALESCE("shop_product"."name"' in sql and '("shop_product"."id" + 0) ASC' in sql
     assert [p.name for p in queryset] == ["Organic rye"]
-    assert not selectors.sorts_matches(1, dietary=[])
-    assert not selectors.sorts_matches(selectors.SORTED_MATCHES_MAX + 1, dietary=["organic"])
+    assert not selectors.sorts_matches(1, q="", dietary=[])
+    assert not selectors.sorts_matches(1, q="rye", dietary=["organic"])
+    assert not selectors.sorts_matches(selectors.SORTED_MATCHES_MAX + 1, q="", dietary=["organic"])
 
 
 def migration_statements(module: str, function: str) -> list[str]:

@@ -43,7 +43,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             known_count=facets.total,
         ),
         order_by=() if search["q"] else None,
-        sort_matches=selectors.sorts_matches(facets.total, dietary=search["dietary"]),
+        sort_matches=selectors.sorts_matches(facets.total, q=search["q"], dietary=search["dietary"]),
     )
     query = table_configure(
         request,
