@@ -8,8 +8,8 @@ and vinegar"), keeps numbers as they are ("25 kg" finds the unit "25 kg sack"), 
 must match, in any order. Whole words only: a prefix match (`flo:*`) would find "flour" while
 it is typed, but PostgreSQL cannot estimate how many rows a prefix matches, and with the
 estimate off by a factor of 40 it sorted 80,000 matches instead of walking the name index. A
-query of one token also matches as a substring of the SKU (the trigram index of 0002), so a
-fragment like "gen-00123" still finds its SKUs. Typos get a suggestion from the trigram index
+query of one token with a digit or a hyphen also matches as a substring of the SKU (the
+trigram index of 0002), so a fragment like "gen-00123" still finds its SKUs. Typos get a suggestion from the trigram index
 over the catalogue's words (SearchWord).
 
 On SQLite (development and demos) a simpler match: every word must appear in the name, SKU,

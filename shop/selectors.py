@@ -156,7 +156,7 @@ def product_search(
     if user is not None:
         products = with_contract_price(products, user=user)
     rank = search.relevance(q) if ordering == RELEVANCE else None
-    if (rank is not None or dietary) and known_count is None:
+    if known_count is None and (rank is not None or sorts_matches(0, q=q, dietary=dietary)):
         known_count = product_count(
             q=q, category_slug=category_slug, in_stock=in_stock, free_from=free_from, dietary=dietary
         )
