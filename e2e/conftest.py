@@ -139,7 +139,7 @@ def other_buyer(transactional_db: None) -> Any:
 
 @pytest.fixture
 def sample_catalogue(transactional_db: None) -> None:
-    """The realistic catalogue of `manage.py sample_db`: 78 products in 11 categories."""
+    """The realistic catalogue of `manage.py sample_db`: 79 products in 11 categories."""
     call_command("sample_db", stdout=io.StringIO())
 
 

@@ -61,7 +61,7 @@ def test_filtering_by_category_sorting_by_price_and_paging_through(
     page = buyer_page
     page.goto("/")
 
-    page.get_by_label("Category").select_option(label="Hops")
+    page.get_by_label("Category").select_option("hops")  # labelled with its count, "Hops (5)"
     expect(page).to_have_url(re.compile(r"[?&]category=hops"))
     hops = Product.objects.filter(is_active=True, category__slug="hops")
     expect(page.locator("#result-count")).to_have_text(re.compile(rf"^{hops.count()} products"))
@@ -84,7 +84,7 @@ def test_filtering_by_category_sorting_by_price_and_paging_through(
     assert prices == sorted(prices, reverse=True)
 
     # All categories, cheapest first, page by page: the sort survives paging.
-    page.get_by_label("Category").select_option(label="All categories")
+    page.get_by_label("Category").select_option("")
     expect(page).not_to_have_url(re.compile(r"category=hops"))
     total = Product.objects.filter(is_active=True).count()
     expect(page.locator("#result-count")).to_have_text(re.compile(rf"^{total} products"))
@@ -113,3 +113,52 @@ def test_filtering_by_category_sorting_by_price_and_paging_through(
     pagination.get_by_role("link", name="Previous").click()
     expect(page).to_have_url(re.compile(rf"[?&]page={last_page - 1}"))
     expect(page.locator("#product-table tbody tr")).to_have_count(PAGE_SIZE)
+
+
+def test_a_search_free_from_peanuts_and_sesame_with_counts_and_labels(
+    buyer_page: Page, sample_catalogue: None
+) -> None:
+    page = buyer_page
+    page.goto("/")
+    mark_page(page)
+    page.get_by_label("Search products").press_sequentially("seeds", delay=25)
+    expect(page).to_have_url(re.compile(r"[?&]q=seeds"))
+    seeds = set(skus_shown(page))
+    assert "GRN-SES-10" in seeds and "GRN-SUNF-10" in seeds
+    row = page.locator('#product-table tr[data-sku="GRN-SES-10"]')
+    expect(row.locator(".label-allergen")).to_have_text("Contains: Sesame")
+
+    filters = page.get_by_role("complementary", name="Filters")
+    sesame = filters.get_by_role("checkbox", name=re.compile(r"^Sesame"))
+    # Beside each choice, how many products it would list: all the seeds but the sesame.
+    expect(filters.locator('label[for="free-from-sesame"] .facet-count')).to_have_text(
+        re.compile(rf"^{len(seeds) - 1}")
+    )
+    sesame.check()
+    expect(page).to_have_url(re.compile(r"[?&]free_from=sesame"))
+    filters.get_by_role("checkbox", name=re.compile(r"^Peanuts")).check()
+    expect(page).to_have_url(re.compile(r"free_from=sesame.*free_from=peanuts|free_from=peanuts.*free_from=sesame"))
+    expect(page.locator("#result-count")).to_have_text(re.compile(rf"^{len(seeds) - 1} product"))
+    assert "GRN-SES-10" not in skus_shown(page)
+    expect_same_page(page)  # no reload: the results and the filters' counts were swapped in
+    # The swapped-in filters keep what was ticked, with focus on the last box ticked.
+    expect(filters.get_by_role("checkbox", name=re.compile(r"^Sesame"))).to_be_checked()
+    expect(filters.get_by_role("checkbox", name=re.compile(r"^Peanuts"))).to_be_focused()
+
+    # The URL can be shared: opened afresh, the same filters and results.
+    page.goto(page.url)
+    expect(page.get_by_role("checkbox", name=re.compile(r"^Sesame"))).to_be_checked()
+    assert "GRN-SES-10" not in skus_shown(page) and "GRN-SUNF-10" in skus_shown(page)
+
+
+def test_a_typo_is_met_with_did_you_mean_and_close_matches(buyer_page: Page, sample_catalogue: None) -> None:
+    page = buyer_page
+    page.goto("/?q=suger")
+
+    expect(page.locator("#empty-state")).to_contain_text("No products match “suger”")
+    expect(page.locator(".close-matches")).to_contain_text("Granulated sugar")
+    page.get_by_role("link", name="sugar", exact=True).click()
+
+    expect(page).to_have_url(re.compile(r"[?&]q=sugar"))
+    expect(page.get_by_label("Search products")).to_have_value("sugar")
+    assert "SUG-GRAN-25" in skus_shown(page)

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 
 from shop import services
+from shop.allergens import ALLERGENS, DIETARY, CodeList
 from companies.models import ContractPrice
 from shop.exceptions import NotCancellable, OrderNotFound, StockWouldGoNegative, TransitionRefused
 from shop.models import (
@@ -26,8 +27,36 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class CodeMaskField(forms.TypedMultipleChoiceField):
+    """A product's bitmask (Product.allergens, Product.dietary) as a checkbox per code."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, codes: CodeList, **kwargs: Any) -> None:
+        kwargs.pop("max_value", None)  # the model field's; the choices bound it here
+        kwargs.pop("min_value", None)
+        kwargs.pop("step_size", None)
+        super().__init__(choices=codes.choices, required=False, **kwargs)
+        self.codes = codes
+
+    def prepare_value(self, value: Any) -> Any:
+        return self.codes.codes_in(value) if isinstance(value, int) else value
+
+    def clean(self, value: Any) -> int:  # type: ignore[override]
+        return self.codes.mask(super().clean(value))
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return self.prepare_value(initial or 0) != [code for code in self.codes.codes if code in (data or [])]
+
+
 class ProductAdminForm(forms.ModelForm):
-    """Stock is not a plain field: new products get an initial stock, existing ones a change."""
+    """Stock is not a plain field: new products get an initial stock, existing ones a change.
+    Allergens and dietary marks are checkboxes."""
+
+    allergens = CodeMaskField(
+        ALLERGENS, label="Allergens", help_text="The declarable allergens the product contains."
+    )
+    dietary = CodeMaskField(DIETARY, label="Dietary marks")
 
     initial_stock = forms.IntegerField(
         min_value=0, required=False, initial=0, help_text="Stock on hand when the product is added."
@@ -131,11 +160,13 @@ class ProductAdmin(admin.ModelAdmin):
                 "must hold at least the minimum, in whole multiples of the multiple.",
             },
         )
+        labels = ("Allergens, dietary marks, origin", {"fields": ["allergens", "dietary", "origin"]})
         if obj is None:
-            return [details, pack, ("Stock", {"fields": ["initial_stock"]})]
+            return [details, pack, labels, ("Stock", {"fields": ["initial_stock"]})]
         return [
             details,
             pack,
+            labels,
             ("Stock", {"fields": ["stock", "stock_change", "stock_change_reason", "stock_note"]}),
             ("Record", {"fields": ["created_at", "updated_at"]}),
         ]

@@ -35,7 +35,11 @@ LIST_PRICES = "list"
 # Where each row's CSRF token goes; random per process, as is the cache, so no product text
 # can spell it.
 _TOKEN_MARK = f"csrf-{secrets.token_hex(16)}"
-_PRODUCT_FIELDS = [field.attname for field in Product._meta.concrete_fields]
+# Every stored field but the search vector, which selectors.product_search leaves unread
+# (the database's, and derived from the fields here).
+_PRODUCT_FIELDS = [
+    field.attname for field in Product._meta.concrete_fields if field.name != "search_vector"
+]
 
 
 def price_list_for(records: Iterable[Product]) -> tuple[Any, ...]:
@@ -73,12 +77,16 @@ def catalogue_results(
     q: str,
     csrf_token: str,
     can_order: bool = True,
+    suggestion: str = "",
+    close_matches: Iterable[Product] = (),
 ) -> SafeString:
     """The results for a configured table (shop.tables.table_configure), with `csrf_token` in
     its forms; cached for SHOP_PAGE_CACHE_SECONDS in the bounded `catalogue` cache. The table's
     rows carry the viewer's contract prices (selectors.product_search(user=...)). Without
-    `can_order` (a viewer) the rows have no add-to-cart forms: part of the key."""
+    `can_order` (a viewer) the rows have no add-to-cart forms: part of the key. A search that
+    found nothing shows its `suggestion` ("did you mean") and `close_matches` (links)."""
     records = table.page.object_list.data  # the page's QuerySet: read once, here
+    close_matches = list(close_matches)
     key = "shop:catalogue-results:" + _fingerprint(
         price_list_for(records),
         can_order,
@@ -87,10 +95,19 @@ def catalogue_results(
         table.paginator.count,
         settings.SHOP_LOW_STOCK_THRESHOLD,
         [_row(product) for product in records],
+        suggestion,
+        [(p.pk, p.name, p.sku) for p in close_matches],
     )
 
     def render() -> list[str]:
-        context = {"table": table, "q": q, "csrf_token": _TOKEN_MARK, "can_order": can_order}
+        context = {
+            "table": table,
+            "q": q,
+            "csrf_token": _TOKEN_MARK,
+            "can_order": can_order,
+            "suggestion": suggestion,
+            "close_matches": close_matches,
+        }
         return render_to_string("shop/catalogue.html#results", context).split(_TOKEN_MARK)
 
     parts = caches["catalogue"].get_or_set(key, render, settings.SHOP_PAGE_CACHE_SECONDS)

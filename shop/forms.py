@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from companies.models import Address
 from shop.models import Order
 from shop.selectors import MAX_SEARCH_LENGTH, OrderFilters
+from shop.allergens import ALLERGENS, DIETARY, CodeList
 from shop.services.checkout import MAX_NOTES_LENGTH, MAX_PO_NUMBER_LENGTH, OrderDetails
 from shop.services.tokens import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS
 
@@ -32,10 +33,27 @@ def quantity_field(label: str = "Quantity") -> forms.IntegerField:
     )
 
 
+class CodesField(forms.MultipleChoiceField):
+    """Codes of a shop.allergens list, from checkboxes (`?free_from=a&free_from=b`) or a
+    shared link (`?free_from=a,b`). Unknown codes are dropped, not the whole filter: a stale
+    link asking to be free from peanuts and something retired must still leave out peanuts."""
+
+    def __init__(self, codes: CodeList, **kwargs: Any) -> None:
+        super().__init__(choices=codes.choices, required=False, **kwargs)
+        self.codes = codes
+
+    def to_python(self, value: Any) -> list[str]:
+        values = super().to_python(value)
+        split = [part.strip() for item in values for part in item.split(",")]
+        return [code for code in self.codes.codes if code in split]  # list order, each once
+
+
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label="Search products", required=False, max_length=100)
     category = forms.ChoiceField(label="Category", required=False)
     in_stock = forms.BooleanField(label="In stock only", required=False)
+    free_from = CodesField(ALLERGENS, label="Free from")
+    dietary = CodesField(DIETARY, label="Dietary")
 
     def __init__(self, *args: object, categories: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, QueryDict, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -20,6 +20,7 @@ from shop.api.pagination import MAX_PAGE_SIZE
 from shop.models import Order, OrderLine, Product
 from shop.money import money_display, money_json
 from shop.paginators import KnownCountPaginator
+from shop.selectors import product_order
 
 DEFAULT_PER_PAGE = 25
 CSV_CHUNK = 500
@@ -47,6 +48,37 @@ class ProductTable(tables.Table):
         attrs = {"id": "product-table", "class": "data-table"}
         order_by = ("name",)
         empty_text = "No products match your search."
+
+    def __init__(self, *args: Any, sort_matches: bool = False, **kwargs: Any) -> None:
+        """`sort_matches`: a listing of few matching products, which PostgreSQL should sort
+        rather than find by walking an index (selectors.product_order)."""
+        self.sort_matches = sort_matches  # before tables2 orders the data in __init__
+        super().__init__(*args, **kwargs)
+
+    def _ordered(self, column: str, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        fields = [str(field) for field in self.base_columns[column].order_by]
+        if is_descending:
+            fields = [field[1:] if field.startswith("-") else f"-{field}" for field in fields]
+        return product_order(queryset, fields, sort_matches=self.sort_matches), True
+
+    # tables2's hooks for each sortable column: the selector orders, as it knows how.
+    def order_sku(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        return self._ordered("sku", queryset, is_descending)
+
+    def order_name(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        return self._ordered("name", queryset, is_descending)
+
+    def order_category(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        return self._ordered("category", queryset, is_descending)
+
+    def order_unit(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        return self._ordered("unit", queryset, is_descending)
+
+    def order_price(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        return self._ordered("price", queryset, is_descending)
+
+    def order_stock(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
+        return self._ordered("stock", queryset, is_descending)
 
     def render_price(self, value: Decimal, record: Product) -> str:
         return money_display(value, record.currency)
@@ -120,7 +152,7 @@ def table_configure(
     request: HttpRequest,
     table: tables.Table,
     *,
-    filters: dict[str, str] | None = None,
+    filters: dict[str, str | list[str]] | None = None,
     per_page: int = DEFAULT_PER_PAGE,
     count: int | None = None,
 ) -> QueryDict:
@@ -128,7 +160,8 @@ def table_configure(
     bounded: one sort among the table's orderable columns; `per_page` from 1 to the API's
     MAX_PAGE_SIZE (anything else, like -1 or 100000, gives the default, as an unknown
     category gives all products); a page past the end shows the last page. `filters` are the
-    page's other parameters, already validated, kept in the links. `count` is a known (cached)
+    page's other parameters, already validated, kept in the links (a list: the parameter
+    repeated, as checkboxes send it). `count` is a known (cached)
     total, see KnownCountPaginator.
 
     Returns the query string of what the table shows, also set as `table.query`: only these
@@ -145,7 +178,9 @@ def table_configure(
     table.page = table.paginator.page(min(number, table.paginator.num_pages))
 
     query = QueryDict(mutable=True)
-    query.update({name: value for name, value in (filters or {}).items() if value})
+    for name, value in (filters or {}).items():
+        if value:
+            query.setlist(name, value if isinstance(value, list) else [value])
     if tuple(table.order_by or ()) != default_sort:
         query[table.prefixed_order_by_field] = table.order_by[0]
     if size != per_page:

@@ -10,9 +10,15 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 
 from shop.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from shop.api.schemas import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MAX_TOKEN_NAME_LENGTH
+from shop.allergens import ALLERGENS, DIETARY
+from shop.api.schemas import (
+    MAX_EMAIL_LENGTH,
+    MAX_PASSWORD_LENGTH,
+    MAX_TOKEN_NAME_LENGTH,
+    PRODUCT_API_ORDERINGS,
+)
 from shop.models import MeasureUnit, Order, Product
-from shop.selectors import MAX_SEARCH_LENGTH, PRODUCT_ORDERINGS
+from shop.selectors import MAX_SEARCH_LENGTH
 from shop.services.checkout import MAX_NOTES_LENGTH, MAX_PO_NUMBER_LENGTH
 from shop.services.tokens import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS
 
@@ -42,6 +48,12 @@ VAT_RATE = {
     "description": "VAT in percent (UK food is mostly 0.00, some items 20.00).",
 }
 NO_CONTROL_CHARS = r"^[^\x00-\x1f\x7f]*$"
+
+
+def _codes_pattern(codes: list[str]) -> str:
+    """Empty, or codes separated by commas."""
+    one = "(" + "|".join(codes) + ")"
+    return f"^({one}(,{one})*)?$"
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -143,6 +155,7 @@ SCHEMAS: dict[str, Any] = {
             "id", "sku", "name", "description", "category", "unit", "price", "currency", "stock",
             "in_stock", "list_price", "vat_rate", "measure", "price_per_measure_unit",
             "min_order_quantity", "order_multiple", "price_breaks",
+            "allergens", "dietary", "origin",
         ],
         "properties": {
             "id": {"type": "integer"},
@@ -188,6 +201,17 @@ SCHEMAS: dict[str, Any] = {
                 "`min_quantity` units pays `unit_price` each. Empty when there are none or the "
                 "company has a contract price, which holds at every quantity.",
             },
+            "allergens": {
+                "type": "array",
+                "items": {"type": "string", "enum": ALLERGENS.codes},
+                "description": "The declarable allergens the product contains.",
+            },
+            "dietary": {
+                "type": "array",
+                "items": {"type": "string", "enum": DIETARY.codes},
+                "description": "The dietary marks the product carries.",
+            },
+            "origin": {"type": "string", "description": 'Country or region, e.g. "England"; may be empty.'},
         },
     },
     "Measure": {
@@ -529,7 +553,8 @@ PATHS: dict[str, Any] = {
                 {
                     "name": "q",
                     "in": "query",
-                    "description": "Matches name, SKU or description, case-insensitive.",
+                    "description": "Words, in any order and any form (\"flours\" finds flour), "
+                    "each found in the name, SKU, category, unit or description; case-insensitive.",
                     "schema": {"type": "string", "maxLength": MAX_SEARCH_LENGTH, "pattern": NO_CONTROL_CHARS},
                 },
                 {
@@ -545,9 +570,23 @@ PATHS: dict[str, Any] = {
                     "schema": {"type": "boolean", "default": False},
                 },
                 {
+                    "name": "free_from",
+                    "in": "query",
+                    "description": "Comma-separated allergen codes: none of them may be present.",
+                    "schema": {"type": "string", "pattern": _codes_pattern(ALLERGENS.codes)},
+                },
+                {
+                    "name": "dietary",
+                    "in": "query",
+                    "description": "Comma-separated dietary codes: all of them must hold.",
+                    "schema": {"type": "string", "pattern": _codes_pattern(DIETARY.codes)},
+                },
+                {
                     "name": "ordering",
                     "in": "query",
-                    "schema": {"type": "string", "enum": list(PRODUCT_ORDERINGS), "default": "name"},
+                    "description": "`relevance`: a search's best matches first (by name without "
+                    "a search, or when it matches more than 5,000 products).",
+                    "schema": {"type": "string", "enum": PRODUCT_API_ORDERINGS, "default": "name"},
                 },
                 *PAGE_PARAMETERS,
             ],

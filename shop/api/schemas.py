@@ -15,7 +15,8 @@ from django.http import QueryDict
 
 from shop.api.errors import invalid
 from shop.models import Order
-from shop.selectors import MAX_SEARCH_LENGTH, PRODUCT_ORDERINGS, OrderFilters
+from shop.allergens import ALLERGENS, DIETARY, CodeList
+from shop.selectors import MAX_SEARCH_LENGTH, PRODUCT_ORDERINGS, RELEVANCE, OrderFilters
 from shop.services.checkout import MAX_NOTES_LENGTH, MAX_PO_NUMBER_LENGTH, OrderDetails
 from shop.services.tokens import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS
 
@@ -196,6 +197,12 @@ class ProductFilters:
     category: str
     in_stock: bool
     ordering: str
+    free_from: tuple[str, ...] = ()
+    dietary: tuple[str, ...] = ()
+
+
+# The API's sorts: the selector's, and a search's best matches first.
+PRODUCT_API_ORDERINGS = [*PRODUCT_ORDERINGS, RELEVANCE]
 
 
 _TRUE = {"true"}
@@ -216,7 +223,29 @@ def parse_product_filters(query: QueryDict) -> ProductFilters:
     if in_stock_raw not in _TRUE | _FALSE:
         errors.add("in_stock", "Must be true or false.")
     ordering = query.get("ordering", "name")
-    if ordering not in PRODUCT_ORDERINGS:
-        errors.add("ordering", f"Must be one of: {', '.join(PRODUCT_ORDERINGS)}.")
+    if ordering not in PRODUCT_API_ORDERINGS:
+        errors.add("ordering", f"Must be one of: {', '.join(PRODUCT_API_ORDERINGS)}.")
+    free_from = _query_codes(query, "free_from", ALLERGENS, errors)
+    dietary = _query_codes(query, "dietary", DIETARY, errors)
     errors.raise_if_any()
-    return ProductFilters(q=q, category=category, in_stock=in_stock_raw in _TRUE, ordering=ordering)
+    return ProductFilters(
+        q=q,
+        category=category,
+        in_stock=in_stock_raw in _TRUE,
+        ordering=ordering,
+        free_from=free_from,
+        dietary=dietary,
+    )
+
+
+def _query_codes(query: QueryDict, field: str, codes: CodeList, errors: Errors) -> tuple[str, ...]:
+    """Comma-separated codes of `codes` (`free_from=peanuts,sesame`), each once; an unknown one
+    is an error naming it, since a filter that silently dropped it would list the very
+    products asked to be left out. Repeating the parameter is the same as one list."""
+    given = [part.strip() for raw in query.getlist(field) for part in raw.split(",")]
+    given = [code for code in given if code]
+    if unknown := codes.unknown(given):
+        shown = ", ".join(repr(code[:40]) for code in unknown[:5])
+        errors.add(field, f"Unknown code {shown}; one of: {', '.join(codes.codes)}.")
+        return ()
+    return tuple(code for code in codes.codes if code in given)

@@ -47,6 +47,9 @@ def serialize_product(product: Product) -> dict[str, Any]:
             {"min_quantity": tier.min_quantity, "unit_price": money_json(tier.unit_price)}
             for tier in price.tiers
         ],
+        "allergens": product.allergen_codes,
+        "dietary": product.dietary_codes,
+        "origin": product.origin,
     }
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from shop.allergens import ALLERGENS, DIETARY
 from shop.exceptions import ProductUnavailable, StockWouldGoNegative
 from shop.models import Category, PriceBreak, Product, StockMovement
 from shop.services.stock import apply_stock_changes, movements_for
@@ -29,9 +30,13 @@ def product_create(
     min_order_quantity: int = 1,
     order_multiple: int = 1,
     price_breaks: Iterable[tuple[int, Decimal | str]] = (),
+    allergens: Iterable[str] = (),
+    dietary: Iterable[str] = (),
+    origin: str = "",
 ) -> Product:
     """Create a product with its initial stock recorded as the ledger's first row, and its
-    price breaks ((min_quantity, unit_price) pairs: the list price is the 1+ tier)."""
+    price breaks ((min_quantity, unit_price) pairs: the list price is the 1+ tier).
+    `allergens` and `dietary` are codes of shop.allergens (ValueError for an unknown one)."""
     product = Product(
         sku=sku,
         name=name,
@@ -46,6 +51,9 @@ def product_create(
         measure_unit=measure_unit,
         min_order_quantity=min_order_quantity,
         order_multiple=order_multiple,
+        allergens=ALLERGENS.mask(allergens),
+        dietary=DIETARY.mask(dietary),
+        origin=origin,
     )
     with transaction.atomic():
         product_add(product=product, initial_stock=initial_stock, user=user)

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -28,8 +29,22 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "q": filters.get("q") or "",
         "category_slug": filters.get("category") or "",
         "in_stock": bool(filters.get("in_stock")),
+        "free_from": filters.get("free_from") or [],
+        "dietary": filters.get("dietary") or [],
     }
-    table = ProductTable(selectors.product_search(**search, user=request.user))
+    facets = selectors.product_facets(**search)  # cached: may lag by up to 30 s
+    # A search lists the best matches first until a column is sorted; tables2 leaves the
+    # selector's order alone when the table has none.
+    table = ProductTable(
+        selectors.product_search(
+            **search,
+            ordering=selectors.RELEVANCE,
+            user=request.user,
+            known_count=facets.total,
+        ),
+        order_by=() if search["q"] else None,
+        sort_matches=selectors.sorts_matches(facets.total, q=search["q"], dietary=search["dietary"]),
+    )
     query = table_configure(
         request,
         table,
@@ -37,19 +52,32 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "q": search["q"],
             "category": search["category_slug"],
             "in_stock": "on" if search["in_stock"] else "",
+            "free_from": search["free_from"],
+            "dietary": search["dietary"],
         },
-        count=selectors.product_count(**search),  # cached: may lag by up to 30 s
+        count=facets.total,
     )
+    suggestion, close_matches = "", []
+    if search["q"] and not facets.total:
+        suggestion = selectors.search_suggestion(**search)
+        close_matches = selectors.product_close_matches(**{**search, "q": suggestion or search["q"]})
     results = catalogue_results(
         table,
         query,
         q=search["q"],
         csrf_token=get_token(request),
         can_order=can_order(membership_for(request.user)),
+        suggestion=suggestion,
+        close_matches=close_matches,
     )
+    facet_context = {"form": form, "facets": facets, "search": search}
     if wants_partial(request):
-        return HttpResponse(results)
-    return render(request, "shop/catalogue.html", {"form": form, "results": results})
+        # The facet counts beside the filters follow the search: swapped out of band.
+        facet_html = render_to_string(
+            "shop/catalogue.html#facets", {**facet_context, "oob": True}, request=request
+        )
+        return HttpResponse(results + facet_html)
+    return render(request, "shop/catalogue.html", {**facet_context, "results": results})
 
 
 @login_required

@@ -42,6 +42,32 @@
     });
   });
 
+  // The catalogue's "Free from" and "Dietary" groups are rendered open (so without this script
+  // every filter shows). On a narrow screen they would push the results a screen down: fold
+  // those with nothing ticked, and keep each as the buyer left it when the filters are
+  // swapped in with new counts.
+  var NARROW = "(max-width: 820px)";
+  var foldable = function () {
+    return document.querySelectorAll("details[data-fold-narrow]");
+  };
+  var opened = null;
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.matchMedia(NARROW).matches) return;
+    foldable().forEach(function (group) {
+      if (!group.querySelector("input:checked")) group.open = false;
+    });
+  });
+  document.addEventListener("htmx:beforeSwap", function () {
+    opened = {};
+    foldable().forEach(function (group) { opened[group.id] = group.open; });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!opened || !window.matchMedia(NARROW).matches) return;
+    foldable().forEach(function (group) {
+      if (group.id in opened) group.open = opened[group.id] || !!group.querySelector("input:checked");
+    });
+  });
+
   // Page shown again from the back/forward cache: allow submitting again.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-submit-once]").forEach(function (form) {

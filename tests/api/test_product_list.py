@@ -24,7 +24,15 @@ def names(response: Any) -> list[str]:
 def test_it_lists_active_products_by_name(
     api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
 ) -> None:
-    make_product(name="Rye flour", price="18.00", stock=4, description="Dark rye")
+    make_product(
+        name="Rye flour",
+        price="18.00",
+        stock=4,
+        description="Dark rye",
+        allergens=["cereals_gluten"],
+        dietary=["vegan", "organic"],
+        origin="Germany",
+    )
     make_product(name="Amber malt", stock=0)
     make_product(name="Old stock", is_active=False)
 
@@ -52,6 +60,9 @@ def test_it_lists_active_products_by_name(
         "min_order_quantity": 1,
         "order_multiple": 1,
         "price_breaks": [],
+        "allergens": ["cereals_gluten"],
+        "dietary": ["organic", "vegan"],
+        "origin": "Germany",
     }
     assert body["results"][0]["name"] == "Amber malt"
     assert body["results"][0]["in_stock"] is False
@@ -173,6 +184,10 @@ def test_the_count_is_cached_per_filter_and_the_results_stay_live(
         ({"q": "x" * 101}, "q"),
         ({"q": "nul\x00byte"}, "q"),
         ({"category": "a\x00"}, "category"),
+        ({"free_from": "gluten"}, "free_from"),
+        ({"free_from": "peanuts,nuts"}, "free_from"),
+        ({"dietary": "paleo"}, "dietary"),
+        ({"ordering": "rank"}, "ordering"),
     ],
 )
 def test_it_rejects_bad_query_values(
@@ -236,3 +251,77 @@ def test_price_is_the_callers_contract_price_and_list_price_the_public_one(
     assert prices == [("Rye flour", "11.00", "13.00", "0.00"), ("Spelt", "9.00", "9.00", "20.00")]
     # another company's contract price never applies
     assert [(p["price"], p["list_price"]) for p in theirs] == [("13.00", "13.00"), ("9.00", "9.00")]
+
+
+@pytest.fixture
+def labelled(make_product: Callable[..., Product]) -> None:
+    grains = Category.objects.create(slug="malts-grains", name="Malts & grains")
+    make_product(
+        name="White sesame seeds", category=grains, allergens=["sesame"], dietary=["vegan"], unit="10 kg sack"
+    )
+    make_product(name="Sunflower seeds", category=grains, dietary=["vegan", "organic"], unit="10 kg sack")
+    make_product(name="Peanut butter", allergens=["peanuts"], dietary=["vegan"], unit="5 kg tub")
+    make_product(name="Pilsner", category=grains, allergens=["cereals_gluten"], unit="25 kg sack")
+    make_product(name="Skimmed milk powder", allergens=["milk"], dietary=["vegetarian"], unit="20 kg sack")
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"free_from": "sesame,peanuts"}, ["Pilsner", "Skimmed milk powder", "Sunflower seeds"]),
+        ({"free_from": ["sesame", "peanuts"]}, ["Pilsner", "Skimmed milk powder", "Sunflower seeds"]),
+        ({"dietary": "vegan"}, ["Peanut butter", "Sunflower seeds", "White sesame seeds"]),
+        ({"dietary": "vegan,organic"}, ["Sunflower seeds"]),
+        ({"q": "seeds", "free_from": "sesame"}, ["Sunflower seeds"]),
+        ({"q": "malts", "dietary": "vegan"}, ["Sunflower seeds", "White sesame seeds"]),
+        ({"q": "25 kg"}, ["Pilsner"]),
+        ({"free_from": ""}, ["Peanut butter", "Pilsner", "Skimmed milk powder", "Sunflower seeds", "White sesame seeds"]),
+    ],
+)
+def test_it_filters_by_free_from_and_dietary_combined_with_search(
+    api_client: Client, auth: dict[str, str], labelled: None, params: dict[str, Any], expected: list[str]
+) -> None:
+    response = api_client.get(URL, params, headers=auth)
+
+    assert names(response) == expected
+    assert response.json()["count"] == len(expected)
+
+
+def test_an_unknown_code_is_named_in_the_error(api_client: Client, auth: dict[str, str], labelled: None) -> None:
+    error = assert_error(api_client.get(URL, {"free_from": "peanuts,gluten"}, headers=auth), 400, "invalid")
+
+    assert "'gluten'" in error["details"]["free_from"][0]
+    assert "cereals_gluten" in error["details"]["free_from"][0]  # the valid codes are listed
+
+
+def test_relevance_orders_a_search_best_match_first(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    make_product(name="Aaa bread improver", description="For rye loaves")
+    make_product(name="Zesty rye crackers")
+
+    assert names(api_client.get(URL, {"q": "rye"}, headers=auth)) == ["Aaa bread improver", "Zesty rye crackers"]
+    assert names(api_client.get(URL, {"q": "rye", "ordering": "relevance"}, headers=auth)) == [
+        "Zesty rye crackers",
+        "Aaa bread improver",
+    ]
+
+
+def test_products_carry_their_allergens_dietary_marks_and_origin(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    make_product(
+        name="Milk couverture",
+        allergens=["soya", "milk"],
+        dietary=["vegetarian", "kosher"],
+        origin="Belgium",
+    )
+
+    (product,) = api_client.get(URL, headers=auth).json()["results"]
+
+    # Codes in the contract's order, whatever order they were given in.
+    assert product["allergens"] == ["milk", "soya"]
+    assert product["dietary"] == ["vegetarian", "kosher"]
+    assert product["origin"] == "Belgium"
+    detail = api_client.get(f"{URL}/{product['id']}", headers=auth).json()
+    assert (detail["allergens"], detail["dietary"], detail["origin"]) == (["milk", "soya"], ["vegetarian", "kosher"], "Belgium")

@@ -135,3 +135,35 @@ def test_staff_find_contract_prices_by_company_or_product(
 
     assert "Rye flour" in by_company and "Spelt flour" not in by_company
     assert "Spelt flour" in by_product and "Rye flour" not in by_product
+
+
+def test_allergens_and_dietary_marks_are_checkboxes_saved_as_the_products_codes(
+    staff_client: Client, make_product: Any
+) -> None:
+    seeds = make_product(name="Sesame seeds", allergens=["mustard"])
+    page = staff_client.get(f"/admin/shop/product/{seeds.pk}/change/").content.decode()
+    assert 'name="allergens" value="mustard" id="id_allergens_8" checked>' in page
+    assert 'name="allergens" value="sesame" id="id_allergens_11">' in page
+
+    response = staff_client.post(
+        f"/admin/shop/product/{seeds.pk}/change/",
+        change_form(seeds, allergens=["sesame", "soya"], dietary=["vegan", "halal"], origin="Ethiopia"),
+    )
+
+    assert response.status_code == 302
+    seeds.refresh_from_db()
+    assert (seeds.allergen_codes, seeds.dietary_codes, seeds.origin) == (
+        ["sesame", "soya"], ["vegan", "halal"], "Ethiopia"
+    )
+
+
+def test_an_unknown_allergen_is_refused_by_the_admin_form(staff_client: Client, make_product: Any) -> None:
+    seeds = make_product(name="Sesame seeds")
+
+    response = staff_client.post(
+        f"/admin/shop/product/{seeds.pk}/change/", change_form(seeds, allergens=["nuts"])
+    )
+
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    seeds.refresh_from_db()
+    assert seeds.allergens == 0

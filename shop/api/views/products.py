@@ -11,15 +11,21 @@ from shop.selectors import product_count, product_search
 @token_required
 def product_list(request: HttpRequest) -> JsonResponse:
     filters = parse_product_filters(request.GET)
+    search = {
+        "q": filters.q,
+        "category_slug": filters.category,
+        "in_stock": filters.in_stock,
+        "free_from": filters.free_from,
+        "dietary": filters.dietary,
+    }
+    # The total is cached per filter and may lag by up to 30 s (selectors.product_count).
+    count = product_count(**search)
     products = product_search(
-        q=filters.q,
-        category_slug=filters.category,
-        in_stock=filters.in_stock,
+        **search,
         ordering=filters.ordering,
         user=request.user,  # `price` is the caller's company's
+        known_count=count,
     )
-    # The total is cached per filter and may lag by up to 30 s (selectors.product_count).
-    count = product_count(q=filters.q, category_slug=filters.category, in_stock=filters.in_stock)
     return JsonResponse(paginate(request, products, serialize_product, count=count))
 
 

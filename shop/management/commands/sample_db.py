@@ -17,6 +17,7 @@ from companies import services as company_services
 from companies.models import Company
 from companies.selectors import membership_for
 from shop import services
+from shop.allergens import ALLERGENS, DIETARY
 from shop.models import Category, Invoice, Order, OrderStatusChange, PriceBreak, Product
 from shop.services.checkout import OrderDetails
 from shop.services.order_mail import order_mail_suppressed
@@ -29,6 +30,7 @@ from shop.sample_data import (
     DEMO_COMPANY,
     PACK_RULES,
     PRICE_BREAKS,
+    PRODUCT_LABELS,
     PRODUCTS,
     SAMPLE_ROLES,
     VAT_RATES,
@@ -110,6 +112,7 @@ class Command(BaseCommand):
         ensure_own_company(staff, STAFF_COMPANY)
         logins = self._companies()
         self._vat_rates()
+        self._labels()
         self._contract_prices()
         with order_mail_suppressed():
             orders = self._past_orders(buyer)
@@ -148,6 +151,14 @@ class Command(BaseCommand):
         (those still at the default 0%)."""
         for sku, rate in VAT_RATES.items():
             Product.objects.filter(sku=sku, vat_rate=0).update(vat_rate=Decimal(rate))
+
+    def _labels(self) -> None:
+        """Allergens, dietary marks and origin, also on a database made before they existed
+        (products still declaring nothing)."""
+        for sku, (allergens, dietary, origin) in PRODUCT_LABELS.items():
+            Product.objects.filter(sku=sku, allergens=0, dietary=0, origin="").update(
+                allergens=ALLERGENS.mask(allergens), dietary=DIETARY.mask(dietary), origin=origin
+            )
 
     def _contract_prices(self) -> None:
         by_sku = dict(Product.objects.values_list("sku", "pk"))
@@ -297,4 +308,35 @@ class Command(BaseCommand):
             )
             for n in range(have + 1, wanted + 1)
         ]
+        # Labels from a generator of their own: the products' other fields stay as they were
+        # generated before labels existed, for the benchmarks' sake.
+        labels = random.Random(rng.random())
+        for product in new:
+            product.allergens, product.dietary, product.origin = _generated_labels(
+                product.name, labels
+            )
         return services.products_bulk_add(products=new)
+
+
+GLUTEN_GRAINS = ("barley",)
+TRACE_ALLERGENS = ["sesame", "mustard", "soya", "celery", "peanuts", "tree_nuts", "milk", "sulphites"]
+ORIGINS = ["England", "France", "Germany", "India", "Italy", "Peru", "Poland", "Spain", "Turkey", "USA"]
+
+
+def _generated_labels(name: str, rng: random.Random) -> tuple[int, int, str]:
+    """Plausible (allergens, dietary, origin) for a generated product: barley declares gluten,
+    some products one other allergen (processed alongside it); "Organic" names are organic,
+    most are vegan, some halal or kosher."""
+    allergens = ["cereals_gluten"] if any(grain in name for grain in GLUTEN_GRAINS) else []
+    if rng.random() < 0.25:
+        allergens.append(rng.choice(TRACE_ALLERGENS))
+    dietary = ["organic"] if name.startswith("Organic") else []
+    if "milk" not in allergens:
+        dietary += ["vegetarian", "vegan"] if rng.random() < 0.9 else ["vegetarian"]
+    elif rng.random() < 0.9:
+        dietary.append("vegetarian")
+    if rng.random() < 0.3:
+        dietary.append("halal")
+    if rng.random() < 0.2:
+        dietary.append("kosher")
+    return ALLERGENS.mask(set(allergens)), DIETARY.mask(dietary), rng.choice(ORIGINS)
