@@ -64,6 +64,9 @@ def per_measure(amount: Decimal, product: Product, bare: bool = False) -> str:
         return ""
     money = money_display(value, product.currency)
     return money if bare else f"{money} / {product.measure_unit}"
+
+
+@register.filter
 def get_count(counts: dict[str, int] | None, key: str) -> int:
     """counts[key], 0 when absent: a facet's count in a template."""
     return (counts or {}).get(key, 0)
