@@ -139,3 +139,18 @@ class StockWriteRefused(Exception):
 
 class TokenNotFound(ShopError):
     pass
+
+
+class SavedListNotFound(ShopError):
+    """No such list in the caller's company (another company's list does not exist for you)."""
+
+    def __init__(self, list_id: int) -> None:
+        self.list_id = list_id
+        super().__init__(f"List {list_id} does not exist.")
+
+
+class InvalidListName(ShopError):
+    """A list name that is empty, too long, or already another of the company's lists."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
