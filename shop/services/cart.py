@@ -1,6 +1,6 @@
 """The buyer's cart, kept in the database so it follows the user across logins and instances."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,6 +24,61 @@ class CartChange:
     name: str
     requested: int
     quantity: int  # what the cart holds now for this product (0: removed)
+
+
+@dataclass(frozen=True)
+class LineAdded:
+    """What cart_add_lines did with one product: added in full, capped, or refused."""
+
+    product_id: int
+    name: str
+    requested: int
+    added: int  # 0: refused
+    in_cart: int  # the cart line's quantity now
+    problem: str = ""  # why less than requested was added
+    available: int | None = None  # the stock, when stock capped or refused the line
+
+    @property
+    def is_full(self) -> bool:
+        return self.added == self.requested
+
+    @property
+    def is_capped(self) -> bool:
+        return 0 < self.added < self.requested
+
+    @property
+    def is_refused(self) -> bool:
+        return self.added == 0
+
+
+def pack_problem(product: Product, quantity: int) -> str | None:
+    """Why the product's pack rules refuse `quantity` (None: allowed).
+
+    The one door from the cart, quick order and saved lists to the pack rules (minimum order
+    quantity, order multiple), which live in shop.services.packs.
+    """
+    minimum, multiple = _pack_rule(product)
+    if quantity >= minimum and quantity % multiple == 0:
+        return None
+    smallest = -(-minimum // multiple) * multiple
+    if quantity < smallest:
+        return f"The minimum order is {minimum:,}: {smallest:,} or more."
+    below = (quantity // multiple) * multiple
+    return f"Sold in multiples of {multiple:,}: {below:,} or {below + multiple:,}."
+
+
+def largest_pack_quantity(product: Product, limit: int) -> int:
+    """The largest quantity the pack rules allow that is at most `limit` (0: none)."""
+    minimum, multiple = _pack_rule(product)
+    largest = (limit // multiple) * multiple
+    return largest if largest >= minimum else 0
+
+
+def _pack_rule(product: Product) -> tuple[int, int]:
+    return (
+        max(1, getattr(product, "min_order_quantity", 1) or 1),
+        max(1, getattr(product, "order_multiple", 1) or 1),
+    )
 
 
 def _check_quantity(quantity: object) -> int:
@@ -194,47 +249,140 @@ def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
     return changes
 
 
-def cart_add_order(*, user: AbstractBaseUser, order_id: int) -> list[CartChange]:
-    """"Order again": put an earlier order's lines in the cart, capped to what is in stock.
+def cart_add_lines(
+    *, user: AbstractBaseUser, lines: Iterable[tuple[int, int]], cap_to_stock: bool
+) -> list[LineAdded]:
+    """Add several products to the cart at once: quick order, a saved list, order again.
 
-    Returns one CartChange per line whose quantity was capped (or left out entirely). Any of
-    the company's orders; another company's does not exist (OrderNotFound).
+    `lines` are (product id, quantity); lines naming the same product are added together. One
+    LineAdded per product, in the order first named: added in full, capped or refused. The
+    pack rules apply to the cart line's new quantity and refuse a line they do not allow.
+    Stock refuses a line asking for more than is left (counting what the cart holds), or
+    with `cap_to_stock` caps it to the largest quantity the stock and the pack rules allow.
+    A product no longer for sale is refused. Nothing is written for a refused line; the
+    others are written together.
+
+    The same statements for 1 line or 200: the membership, the cart lines locked, the
+    products, one insert-or-update of every line added.
+    """
+    require_ordering_role(user)
+    return _add_lines(user, lines, cap_to_stock=cap_to_stock)
+
+
+def _add_lines(
+    user: AbstractBaseUser, lines: Iterable[tuple[int, int]], *, cap_to_stock: bool
+) -> list[LineAdded]:
+    wanted: dict[int, int] = {}
+    for product_id, quantity in lines:
+        _check_quantity(quantity)
+        wanted[product_id] = wanted.get(product_id, 0) + quantity
+    if not wanted:
+        return []
+    outcomes: list[LineAdded] = []
+    with transaction.atomic():
+        held = dict(
+            CartItem.objects.select_for_update(of=("self",))
+            .filter(user=user, product_id__in=list(wanted))
+            .order_by("product_id")
+            .values_list("product_id", "quantity")
+        )
+        products = Product.objects.in_bulk(list(wanted))
+        for product_id, requested in wanted.items():
+            outcomes.append(
+                _line_outcome(
+                    products.get(product_id),
+                    product_id=product_id,
+                    requested=requested,
+                    in_cart=held.get(product_id, 0),
+                    cap_to_stock=cap_to_stock,
+                )
+            )
+        rows = [
+            CartItem(user=user, product_id=line.product_id, quantity=line.in_cart)
+            for line in outcomes
+            if line.added
+        ]
+        if rows:
+            # One statement for new and existing lines. The existing ones are locked above; a
+            # line for a new product added meanwhile from another tab of the same user takes
+            # this quantity (its own add is lost, never doubled).
+            CartItem.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["user", "product"],
+                update_fields=["quantity", "updated_at"],
+            )
+    return outcomes
+
+
+def _line_outcome(
+    product: Product | None, *, product_id: int, requested: int, in_cart: int, cap_to_stock: bool
+) -> LineAdded:
+    def refused(problem: str, available: int | None = None) -> LineAdded:
+        return LineAdded(
+            product_id=product_id,
+            name=product.name if product else f"Product {product_id}",
+            requested=requested,
+            added=0,
+            in_cart=in_cart,
+            problem=problem,
+            available=available,
+        )
+
+    if product is None or not product.is_active:
+        return refused("No longer for sale.")
+    total = in_cart + requested
+    if total > settings.SHOP_MAX_LINE_QUANTITY:
+        return refused(f"A cart line can hold at most {settings.SHOP_MAX_LINE_QUANTITY:,}.")
+    if problem := pack_problem(product, total):
+        return refused(problem)
+    if total <= product.stock:
+        return LineAdded(
+            product_id=product_id, name=product.name, requested=requested, added=requested,
+            in_cart=total,
+        )
+    short = f"Only {product.stock:,} in stock" + (
+        f" ({in_cart:,} already in your cart)." if in_cart else "."
+    )
+    capped_total = largest_pack_quantity(product, product.stock) if cap_to_stock else 0
+    if capped_total <= in_cart:
+        return refused(short, available=product.stock)
+    return LineAdded(
+        product_id=product_id,
+        name=product.name,
+        requested=requested,
+        added=capped_total - in_cart,
+        in_cart=capped_total,
+        problem=short,
+        available=product.stock,
+    )
+
+
+def cart_add_order(
+    *, user: AbstractBaseUser, order_id: int, quantities: Mapping[int, int] | None = None
+) -> list[LineAdded]:
+    """"Order again": put an earlier order's lines in the cart, capped to what is in stock
+    (cart_add_lines with cap_to_stock).
+
+    `quantities` chooses lines and quantities, {order line id: quantity}; None: every line at
+    its ordered quantity. Any of the company's orders; another company's does not exist
+    (OrderNotFound). A line id not on the order is an InvalidQuantity.
     """
     company_id = require_ordering_role(user).company_id
-    if not Order.objects.filter(pk=order_id, company_id=company_id).exists():
+    ordered = list(
+        OrderLine.objects.filter(order_id=order_id, order__company_id=company_id)
+        .order_by("id")
+        .values_list("pk", "product_id", "quantity")
+    )
+    if not ordered:  # every order has a line: no lines, no order of this company
         raise OrderNotFound(order_id)
-    capped: list[CartChange] = []
-    with transaction.atomic():
-        lines = list(
-            OrderLine.objects.filter(order_id=order_id).select_related("product").order_by("id")
-        )
-        existing = {
-            item.product_id: item
-            for item in CartItem.objects.select_for_update().filter(user=user)
-        }
-        for line in lines:
-            product = line.product
-            item = existing.get(product.pk)
-            in_cart = item.quantity if item else 0
-            available = product.stock if product.is_active else 0
-            room = max(0, min(available, settings.SHOP_MAX_LINE_QUANTITY) - in_cart)
-            adding = min(line.quantity, room)
-            if adding < line.quantity:
-                capped.append(
-                    CartChange(
-                        product_id=product.pk,
-                        name=line.name,
-                        requested=line.quantity,
-                        quantity=in_cart + adding,
-                    )
-                )
-            if adding == 0:
-                continue
-            if item is None:
-                existing[product.pk] = CartItem.objects.create(
-                    user=user, product=product, quantity=adding
-                )
-            else:
-                item.quantity = in_cart + adding
-                item.save(update_fields=["quantity", "updated_at"])
-    return capped
+    if quantities is None:
+        chosen = [(product_id, quantity) for _, product_id, quantity in ordered]
+    else:
+        unknown = set(quantities) - {pk for pk, _, _ in ordered}
+        if unknown:
+            raise InvalidQuantity("That line is not on this order.")
+        chosen = [
+            (product_id, quantities[pk]) for pk, product_id, _ in ordered if pk in quantities
+        ]
+    return _add_lines(user, chosen, cap_to_stock=True)
