@@ -1,6 +1,11 @@
 """What every HTML view module shares."""
 
+from collections.abc import Iterable
+
+from django.contrib import messages
 from django.http import HttpRequest
+
+from shop.services.cart import LineAdded
 
 
 def wants_partial(request: HttpRequest) -> bool:
@@ -8,3 +13,37 @@ def wants_partial(request: HttpRequest) -> bool:
     # A history-restore request (cache miss after Back) needs the whole page, not the fragment.
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def report_lines_added(
+    request: HttpRequest,
+    outcomes: Iterable[LineAdded],
+    *,
+    success: str,
+    nothing: str,
+    requested: str = "asked for",
+) -> None:
+    """Messages for lines put in the cart together (a saved list, order again): `success` if
+    any went in (else `nothing`), then each line capped by stock ("2 in cart (<requested> 3)")
+    and each refused, with why (pack rules, no longer for sale, no stock)."""
+    outcomes = list(outcomes)
+    capped = [line for line in outcomes if line.is_capped]
+    refused = [line for line in outcomes if line.is_refused]
+    if any(line.added for line in outcomes):
+        messages.success(request, success)
+    else:
+        messages.error(request, nothing)
+    if capped:
+        messages.warning(
+            request,
+            "Capped to what is in stock: "
+            + "; ".join(
+                f"{line.name}: {line.in_cart:,} in cart ({requested} {line.requested:,})"
+                for line in capped
+            ),
+        )
+    if refused:
+        messages.warning(
+            request,
+            "Not added: " + "; ".join(f"{line.name}: {line.problem}" for line in refused),
+        )
