@@ -37,7 +37,7 @@ def place_order_sql(cursor: Any, connection: Any, user_id: int, product_ids: lis
     ids = sorted(set(product_ids))
     connection.autocommit = True  # the service reads outside its transaction
     cursor.execute(sql.product_read_sql(PRODUCT_READ_FIELDS), (user_id, ids))
-    products = {row[0]: ProductRow._make(row) for row in cursor.fetchall()}
+    products = {row[0]: ProductRow.from_db(row) for row in cursor.fetchall()}
     connection.autocommit = False
     lines = [
         OrderLine(
@@ -45,9 +45,9 @@ def place_order_sql(cursor: Any, connection: Any, user_id: int, product_ids: lis
             sku=products[pid].sku,
             name=products[pid].name,
             unit=products[pid].unit,
-            unit_price=products[pid].unit_price,
+            unit_price=products[pid].price_at(1),
             quantity=1,
-            line_total=products[pid].unit_price,
+            line_total=products[pid].price_at(1),
             vat_rate=products[pid].vat_rate,
         )
         for pid in ids

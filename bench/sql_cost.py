@@ -15,7 +15,7 @@ import os
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any
 from unittest import mock
@@ -32,15 +32,8 @@ from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from shop import services  # noqa: E402
 from shop.models import ApiToken, Order, OrderLine, Product, StockMovement  # noqa: E402
 from shop.services import orders, stock, tokens  # noqa: E402
-from shop.services.pricing import with_contract_price  # noqa: E402
 
 ROUNDS, PER_ROUND = 5, int(os.environ.get("PER_ROUND", "200"))
-
-
-def orm_product_read(user: Any, product_ids: Iterable[int]) -> dict[int, Any]:
-    products = with_contract_price(Product.objects.filter(pk__in=product_ids), user=user)
-    rows = products.values_list(*orders.ProductRow._fields)
-    return {row[0]: orders.ProductRow._make(row) for row in rows}
 
 
 def orm_token_lookup(prefix: str) -> ApiToken | None:
@@ -63,7 +56,9 @@ def orm_order_insert(*, order: Order, lines: list[OrderLine]) -> set[int]:
 
 VARIANTS: dict[str, list[Callable[[], Any]]] = {
     "as it is (shop/sql.py)": [],
-    "ORM product read": [lambda: mock.patch.object(orders, "_products_for", orm_product_read)],
+    "ORM product read": [
+        lambda: mock.patch.object(orders, "_products_for", orders.orm_product_read)
+    ],
     "ORM token lookup": [
         lambda: mock.patch.object(tokens, "_live_token_by_prefix", orm_token_lookup)
     ],

@@ -81,6 +81,35 @@ class InvalidQuantity(ShopError):
         super().__init__(message)
 
 
+@dataclass(frozen=True)
+class PackProblem:
+    """A quantity the product's pack rules refuse (shop.services.packs)."""
+
+    product_id: int
+    name: str
+    quantity: int
+    problem: str  # e.g. "sold in multiples of 8: 8 or 16"
+    nearest: tuple[int, ...]  # the allowed quantities next to it, ascending (may be empty)
+
+    @property
+    def message(self) -> str:
+        """"Sold in multiples of 8: 8 or 16.", for a place that already names the product."""
+        return f"{self.problem[:1].upper()}{self.problem[1:]}."
+
+    @property
+    def named(self) -> str:
+        """"Pale ale malt: sold in multiples of 8: 8 or 16."."""
+        return f"{self.name}: {self.problem}."
+
+
+class QuantityNotAllowed(InvalidQuantity):
+    """Quantities the pack rules refuse; nothing was changed. `problems` are sorted by product."""
+
+    def __init__(self, problems: list[PackProblem]) -> None:
+        self.problems = sorted(problems, key=lambda problem: problem.product_id)
+        super().__init__(" ".join(problem.named for problem in self.problems))
+
+
 class InvalidTokenExpiry(ShopError):
     """A token's lifetime that is not a whole number of days in the allowed range."""
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -65,7 +66,15 @@ class ProductManager(models.Manager.from_queryset(ProductQuerySet)):  # type: ig
     use_in_migrations = True
 
 
+class MeasureUnit(models.TextChoices):
+    KG = "kg", "kg"
+    L = "l", "l"
+    EACH = "each", "each"
+
+
 class Product(models.Model):
+    MeasureUnit = MeasureUnit
+
     sku = models.CharField("SKU", max_length=40, unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -90,6 +99,30 @@ class Product(models.Model):
         help_text="UK VAT in percent: 0 for most food, 20 for confectionery, soft drinks, "
         "cleaning and packaging.",
     )
+    # What one pack holds ("25 kg sack" is 25 kg): the price per kg, l or each is worked out
+    # from it. Both or neither.
+    measure_amount = models.DecimalField(
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001"))],
+        help_text="What one pack holds, e.g. 25 for a 25 kg sack.",
+    )
+    measure_unit = models.CharField(max_length=4, choices=MeasureUnit, blank=True, default="")
+    # The pack rules (shop.services.packs): a quantity is allowed when it is at least the
+    # minimum and a whole multiple of the multiple.
+    min_order_quantity = models.PositiveIntegerField(
+        "minimum order quantity",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(settings.SHOP_MAX_LINE_QUANTITY)],
+        help_text="The fewest packs one order line may hold.",
+    )
+    order_multiple = models.PositiveIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(settings.SHOP_MAX_LINE_QUANTITY)],
+        help_text="Sold only in whole multiples of this many packs, e.g. 8 for a pallet layer.",
+    )
 
     objects = ProductManager()
 
@@ -101,6 +134,17 @@ class Product(models.Model):
             models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
             models.CheckConstraint(
                 condition=Q(vat_rate__gte=0, vat_rate__lte=100), name="product_vat_rate_percent"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_order_quantity__gte=1), name="product_min_order_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(order_multiple__gte=1), name="product_order_multiple_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(measure_amount__isnull=True, measure_unit="")
+                | Q(measure_amount__gt=0, measure_unit__in=MeasureUnit.values),
+                name="product_measure_amount_and_unit",
             ),
         ]
         indexes = [
@@ -134,6 +178,33 @@ class Product(models.Model):
             ]
         super().save(**kwargs)
 
+    def clean(self) -> None:
+        from shop.services.packs import first_quantity  # shop.services imports this module
+
+        errors: dict[str, str] = {}
+        if (self.measure_amount is None) != (not self.measure_unit):
+            field = "measure_unit" if self.measure_amount is not None else "measure_amount"
+            errors[field] = "Give both the amount and the unit of the measure, or neither."
+        if (
+            self.min_order_quantity
+            and self.order_multiple
+            and first_quantity(self) > settings.SHOP_MAX_LINE_QUANTITY
+        ):
+            errors["min_order_quantity"] = (
+                f"With this minimum and multiple the smallest order would be "
+                f"{first_quantity(self):,}, over the line limit of "
+                f"{settings.SHOP_MAX_LINE_QUANTITY:,}."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def first_order_quantity(self) -> int:
+        """The smallest quantity the pack rules allow (shop.services.packs)."""
+        from shop.services.packs import first_quantity
+
+        return first_quantity(self)
+
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
@@ -141,6 +212,35 @@ class Product(models.Model):
     @property
     def is_low_stock(self) -> bool:
         return 0 < self.stock <= settings.SHOP_LOW_STOCK_THRESHOLD
+
+
+class PriceBreak(models.Model):
+    """A volume tier on a product's list price: from `min_quantity` packs on one order line, each
+    costs `unit_price`. The list price itself is the 1+ tier. A company's contract price holds
+    at every quantity instead (shop.services.pricing)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_breaks")
+    min_quantity = models.PositiveIntegerField(
+        "from quantity", validators=[MinValueValidator(2)], help_text="2 or more packs."
+    )
+    unit_price = models.DecimalField(
+        "unit price", max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        ordering = ["product", "min_quantity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "min_quantity"], name="price_break_one_per_quantity"
+            ),
+            models.CheckConstraint(condition=Q(min_quantity__gt=1), name="price_break_above_one"),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="price_break_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.min_quantity}+ at {self.unit_price}"
 
 
 class CartItem(models.Model):
@@ -164,10 +264,12 @@ class CartItem(models.Model):
 
     @property
     def unit_price(self) -> Decimal:
-        # The company's contract price when the read annotated it (shop.services.pricing).
-        contract = getattr(self, "contract_price", None)
-        # quantize: SQLite hands an annotated decimal back unscaled (Decimal("11.0500000000000")).
-        return self.product.price if contract is None else contract.quantize(Decimal("0.01"))
+        """What one pack of this line costs the company at this quantity: its contract price
+        when the read annotated one, else the list price's tier for the quantity (read the
+        product's price_breaks with the cart: shop.selectors.cart_items_for)."""
+        from shop.services.pricing import cart_item_price  # shop.services imports this module
+
+        return cart_item_price(self).amount
 
     @property
     def line_total(self) -> Decimal:

@@ -7,8 +7,9 @@ order and API paths, compiling the ORM's query cost several times the CPU of run
   the ORM cannot express a locked conditional UPDATE ... RETURNING).
 - order_insert_sql / order_insert_params: the order, its lines and its ledger rows in one
   statement (PostgreSQL; SQLite has no INSERT inside WITH and takes the ORM's inserts).
-- product_read_sql: the products an order names, with the buyer's company's contract prices
-  (PostgreSQL; on SQLite the ORM's values_list, which converts its decimals).
+- product_read_sql: the products an order names (by id or SKU), with their pack rules, the
+  buyer's company's contract prices and the price breaks (PostgreSQL; on SQLite the ORM's
+  values_list, which converts its decimals).
 - token_lookup: an API token with its user, built into model instances (both databases).
 
 Every table and column name comes from the models' _meta, quoted by the backend. The INSERTs
@@ -31,7 +32,7 @@ from django.db.models import Field, Model
 from django.db.models.expressions import Col
 
 from companies.models import ContractPrice, Membership
-from shop.models import ApiToken, Order, OrderLine, Product, StockMovement
+from shop.models import ApiToken, Order, OrderLine, PriceBreak, Product, StockMovement
 
 
 def _name(name: str) -> str:
@@ -196,24 +197,35 @@ def order_insert_params(
 
 
 @cache
-def product_read_sql(fields: tuple[str, ...]) -> str:
+def product_read_sql(fields: tuple[str, ...], by_sku: bool = False) -> str:
     """The named fields (in that order) of the products whose ids are in the second parameter,
-    a list, then the contract price of the company of the user whose id is the first parameter
-    (NULL without one; shop.services.pricing) (PostgreSQL only). The contract price rides on
-    this read so an order's round trips stay the same as without contract prices."""
+    a list (and, `by_sku`, those whose SKUs are in the third), then the contract price of the
+    company of the user whose id is the first parameter (NULL without one;
+    shop.services.pricing), then the product's price breaks as an array of
+    [min_quantity, unit_price] pairs, ascending ('{}' without any) (PostgreSQL only). The
+    contract price and the breaks ride on this read so an order's round trips stay the same
+    as without them. The SKU variant is a separate statement so the usual order, by ids,
+    keeps its plan."""
     columns = ", ".join(f"p.{_column(Product, name)}" for name in fields)
-    price, membership = ContractPrice, Membership
+    price, membership, tier = ContractPrice, Membership, PriceBreak
+    product_id = f"p.{_column(Product, 'id')}"
     contract = (
         f"(SELECT cp.{_column(price, 'price')} FROM {_table(price)} cp "
         f"JOIN {_table(membership)} m ON m.{_column(membership, 'company')} = "
         f"cp.{_column(price, 'company')} "
         f"WHERE m.{_column(membership, 'user')} = %s AND cp.{_column(price, 'product')} = "
-        f"p.{_column(Product, 'id')})"
+        f"{product_id})"
     )
-    return (
-        f"SELECT {columns}, {contract} FROM {_table(Product)} p "
-        f"WHERE p.{_column(Product, 'id')} = ANY(%s)"
+    min_quantity = f"pb.{_column(tier, 'min_quantity')}"
+    breaks = (
+        f"ARRAY(SELECT ARRAY[{min_quantity}::numeric, pb.{_column(tier, 'unit_price')}] "
+        f"FROM {_table(tier)} pb WHERE pb.{_column(tier, 'product')} = {product_id} "
+        f"ORDER BY {min_quantity})"
     )
+    wanted = f"{product_id} = ANY(%s)"
+    if by_sku:
+        wanted += f" OR p.{_column(Product, 'sku')} = ANY(%s)"
+    return f"SELECT {columns}, {contract}, {breaks} FROM {_table(Product)} p WHERE {wanted}"
 
 
 # --- the token lookup -------------------------------------------------------------------------

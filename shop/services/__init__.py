@@ -15,13 +15,16 @@ from shop.services.cart import (
 from shop.services.inventory import (
     product_add,
     product_create,
+    product_set_price_breaks,
     products_bulk_add,
     stock_adjust,
     stock_set,
 )
 from shop.services.orders import (
+    OrderLines,
     PlacedOrder,
     normalise_lines,
+    normalise_order_lines,
     order_cancel,
     order_place,
     order_place_from_cart,
@@ -43,6 +46,8 @@ __all__ = [
     "cart_set_quantity",
     "cart_take",
     "normalise_lines",
+    "normalise_order_lines",
+    "OrderLines",
     "order_advance",
     "order_cancel",
     "order_cancel_by_staff",
@@ -51,6 +56,7 @@ __all__ = [
     "product_add",
     "products_bulk_add",
     "product_create",
+    "product_set_price_breaks",
     "stock_adjust",
     "stock_set",
     "token_authenticate",

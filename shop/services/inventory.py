@@ -1,12 +1,13 @@
 """Products and staff stock changes: every change leaves a ledger row."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from shop.exceptions import ProductUnavailable, StockWouldGoNegative
-from shop.models import Category, Product, StockMovement
+from shop.models import Category, PriceBreak, Product, StockMovement
 from shop.services.stock import apply_stock_changes, movements_for
 
 
@@ -23,8 +24,14 @@ def product_create(
     is_active: bool = True,
     user: AbstractBaseUser | None = None,
     vat_rate: Decimal = Decimal("0.00"),
+    measure_amount: Decimal | None = None,
+    measure_unit: str = "",
+    min_order_quantity: int = 1,
+    order_multiple: int = 1,
+    price_breaks: Iterable[tuple[int, Decimal | str]] = (),
 ) -> Product:
-    """Create a product with its initial stock recorded as the ledger's first row."""
+    """Create a product with its initial stock recorded as the ledger's first row, and its
+    price breaks ((min_quantity, unit_price) pairs: the list price is the 1+ tier)."""
     product = Product(
         sku=sku,
         name=name,
@@ -35,8 +42,28 @@ def product_create(
         description=description,
         is_active=is_active,
         vat_rate=vat_rate,
+        measure_amount=measure_amount,
+        measure_unit=measure_unit,
+        min_order_quantity=min_order_quantity,
+        order_multiple=order_multiple,
     )
-    return product_add(product=product, initial_stock=initial_stock, user=user)
+    with transaction.atomic():
+        product_add(product=product, initial_stock=initial_stock, user=user)
+        product_set_price_breaks(product_id=product.pk, price_breaks=price_breaks)
+    return product
+
+
+def product_set_price_breaks(
+    *, product_id: int, price_breaks: Iterable[tuple[int, Decimal | str]]
+) -> list[PriceBreak]:
+    """Replace a product's price breaks with (min_quantity, unit_price) pairs."""
+    tiers = [
+        PriceBreak(product_id=product_id, min_quantity=quantity, unit_price=Decimal(price))
+        for quantity, price in price_breaks
+    ]
+    with transaction.atomic():
+        PriceBreak.objects.filter(product_id=product_id).delete()
+        return PriceBreak.objects.bulk_create(tiers)
 
 
 def product_add(

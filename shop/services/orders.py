@@ -4,14 +4,16 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from shop import sql
@@ -24,7 +26,7 @@ from shop.exceptions import (
     ShopError,
     ShortLine,
 )
-from shop.models import CartItem, Order, OrderLine, Product
+from shop.models import CartItem, Order, OrderLine, PriceBreak, Product
 from shop.services.cart import cart_take
 from shop.services.checkout import (
     OrderDetails,
@@ -34,7 +36,8 @@ from shop.services.checkout import (
 )
 from shop.services.order_mail import order_mail_after_commit
 from shop.services.order_status import order_cancel_in
-from shop.services.pricing import price_of, with_contract_price
+from shop.services.packs import pack_problem
+from shop.services.pricing import Tier, price_of, tiers_of, with_contract_price
 from shop.services.stock import order_write_taking_stock, short_lines_for
 
 logger = logging.getLogger("shop.orders")
@@ -56,15 +59,75 @@ def _is_quantity(value: object) -> bool:
     return type(value) is int
 
 
-def normalise_lines(lines: Iterable[LineInput]) -> dict[int, int]:
-    """Validate order lines and add up lines naming the same product.
+_SKU_MAX_LENGTH = Product._meta.get_field("sku").max_length
 
-    Accepts (product_id, quantity) pairs or {"product": id, "quantity": n} mappings.
-    Raises InvalidOrder with every problem found, keyed by field path.
+
+@dataclass(frozen=True)
+class OrderLines:
+    """An order's lines, checked for shape, with the lines naming the same product the same
+    way added together: by product id, and by SKU (resolved with the product read)."""
+
+    by_product: dict[int, int]
+    by_sku: dict[str, int] = field(default_factory=dict)
+    # The first line naming each product id or SKU: where a problem with it is reported
+    # (`lines[<index>].quantity`).
+    index: dict[int | str, int] = field(default_factory=dict)
+
+    def fingerprint_part(self) -> Any:
+        """The lines as compared for an idempotent replay. Lines naming products by id only
+        keep the form of the fingerprints stored before SKUs were accepted; a product named by
+        its SKU in one request and by its id in another makes two different bodies."""
+        by_product = sorted(self.by_product.items())
+        if not self.by_sku:
+            return by_product
+        return {"product": by_product, "sku": sorted(self.by_sku.items())}
+
+
+def _line_problems(
+    index: int, line: LineInput, errors: dict[str, list[str]]
+) -> tuple[Any, Any, Any]:
+    """(product id, sku, quantity) of one line, each problem added to `errors`."""
+    if isinstance(line, Mapping):
+        product_id, sku, quantity = line.get("product"), line.get("sku"), line.get("quantity")
+    else:
+        (product_id, quantity), sku = line, None
+    where = f"lines[{index}]"
+    if product_id is not None and sku is not None:
+        errors.setdefault(where, []).append(
+            'Name the product by its id ("product") or by its "sku", not both.'
+        )
+    elif sku is not None:
+        if (
+            not isinstance(sku, str)
+            or not 1 <= len(sku) <= _SKU_MAX_LENGTH
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in sku)
+        ):
+            errors.setdefault(f"{where}.sku", []).append(
+                f"A SKU (text of 1 to {_SKU_MAX_LENGTH} characters) is required."
+            )
+    elif not _is_quantity(product_id) or product_id < 1:
+        errors.setdefault(f"{where}.product", []).append(
+            'A product id (a positive integer) is required, or the product\'s "sku".'
+        )
+    max_quantity = settings.SHOP_MAX_LINE_QUANTITY
+    if not _is_quantity(quantity):
+        errors.setdefault(f"{where}.quantity", []).append("Quantity must be a whole number.")
+    elif not 1 <= quantity <= max_quantity:
+        errors.setdefault(f"{where}.quantity", []).append(
+            f"Quantity must be between 1 and {max_quantity:,}."
+        )
+    return product_id, sku, quantity
+
+
+def normalise_order_lines(lines: Iterable[LineInput]) -> OrderLines:
+    """Validate order lines and add up lines naming the same product the same way.
+
+    Accepts (product_id, quantity) pairs or {"product": id, "quantity": n} mappings, or
+    {"sku": str, "quantity": n}. Raises InvalidOrder with every problem found, keyed by field
+    path. Lines naming one product by id and by SKU are added together once the SKU is
+    resolved (order_place).
     """
     errors: dict[str, list[str]] = {}
-    merged: dict[int, int] = {}
-    max_quantity = settings.SHOP_MAX_LINE_QUANTITY
     line_list = list(lines)
     if not line_list:
         raise InvalidOrder({"lines": ["An order needs at least one line."]})
@@ -72,32 +135,40 @@ def normalise_lines(lines: Iterable[LineInput]) -> dict[int, int]:
         raise InvalidOrder(
             {"lines": [f"An order can have at most {settings.SHOP_MAX_ORDER_LINES} lines."]}
         )
+    by_product: dict[int, int] = {}
+    by_sku: dict[str, int] = {}
+    first: dict[int | str, int] = {}
     for index, line in enumerate(line_list):
-        if isinstance(line, Mapping):
-            product_id, quantity = line.get("product"), line.get("quantity")
+        before = len(errors)
+        product_id, sku, quantity = _line_problems(index, line, errors)
+        if len(errors) != before:
+            continue
+        if sku is not None:
+            by_sku[sku] = by_sku.get(sku, 0) + quantity
+            first.setdefault(sku, index)
         else:
-            product_id, quantity = line
-        if not _is_quantity(product_id) or product_id < 1:
-            errors.setdefault(f"lines[{index}].product", []).append(
-                "A product id (a positive integer) is required."
-            )
-        if not _is_quantity(quantity):
-            errors.setdefault(f"lines[{index}].quantity", []).append(
-                "Quantity must be a whole number."
-            )
-        elif not 1 <= quantity <= max_quantity:
-            errors.setdefault(f"lines[{index}].quantity", []).append(
-                f"Quantity must be between 1 and {max_quantity:,}."
-            )
-        if f"lines[{index}].product" not in errors and f"lines[{index}].quantity" not in errors:
-            merged[product_id] = merged.get(product_id, 0) + quantity
+            by_product[product_id] = by_product.get(product_id, 0) + quantity
+            first.setdefault(product_id, index)
     if errors:
         raise InvalidOrder(errors)
-    return merged
+    return OrderLines(by_product=by_product, by_sku=by_sku, index=first)
 
 
-def _fingerprint(merged: Mapping[int, int], details: OrderDetails | None = None) -> str:
-    body: list[Any] = sorted(merged.items())
+def normalise_lines(lines: Iterable[LineInput]) -> dict[int, int]:
+    """normalise_order_lines for lines naming products by id: {product_id: quantity}."""
+    normalised = normalise_order_lines(lines)
+    if normalised.by_sku:
+        raise InvalidOrder(
+            {
+                f"lines[{normalised.index[sku]}].sku": ["Name the product by its id here."]
+                for sku in normalised.by_sku
+            }
+        )
+    return normalised.by_product
+
+
+def _fingerprint(lines: OrderLines, details: OrderDetails | None = None) -> str:
+    body: Any = lines.fingerprint_part()
     if details is not None and (part := details.fingerprint_part()) is not None:
         body = [body, part]
     canonical = json.dumps(body, separators=(",", ":"))
@@ -120,29 +191,81 @@ class ProductRow(NamedTuple):
     stock: int
     is_active: bool
     vat_rate: Decimal
+    min_order_quantity: int
+    order_multiple: int
     # The buyer's company's contract price, None without one (shop.services.pricing).
     contract_price: Decimal | None
+    # The list price's breaks, ascending; read with the product (shop.sql.product_read_sql).
+    tiers: tuple[Tier, ...]
 
-    @property
-    def unit_price(self) -> Decimal:
-        """What this buyer pays: the contract price at every quantity, else the list price."""
-        return price_of(self.price, self.contract_price).amount
+    @classmethod
+    def from_db(cls, values: Sequence[Any]) -> "ProductRow":
+        """A row of the product read: the fields, the contract price, then the price breaks
+        as PostgreSQL's array of [min_quantity, unit_price] pairs or SQLite's text
+        "min:price,min:price" (None without breaks), in any order."""
+        *fields, contract_price, breaks = values
+        if isinstance(breaks, str):
+            pairs = [pair.split(":") for pair in breaks.split(",")]
+        else:
+            pairs = breaks or []
+        tiers = tiers_of(Tier(int(quantity), Decimal(price)) for quantity, price in pairs)
+        return cls(*fields, contract_price, tiers)
+
+    def price_at(self, quantity: int) -> Decimal:
+        """What this buyer pays per pack on a line of `quantity`: the contract price at every
+        quantity, else the list price's tier for the quantity."""
+        return price_of(self.price, self.contract_price, self.tiers, quantity).amount
 
 
-# The Product columns of ProductRow; the contract price is read with them, in the same query.
-PRODUCT_READ_FIELDS = ProductRow._fields[:-1]
+# The Product columns of ProductRow; the contract price and the price breaks are read with
+# them, in the same query.
+PRODUCT_READ_FIELDS = ProductRow._fields[:-2]
 
 
-def _products_for(user: AbstractBaseUser, product_ids: Iterable[int]) -> dict[int, ProductRow]:
+def orm_product_read(
+    user: AbstractBaseUser, product_ids: Iterable[int], skus: Iterable[str] = ()
+) -> dict[int, ProductRow]:
+    """The product read through the ORM (SQLite; bench/sql_cost.py compares it): the same
+    rows, the price breaks as one text column."""
+    wanted = Q(pk__in=list(product_ids))
+    if skus := list(skus):
+        wanted |= Q(sku__in=skus)
+    breaks = (
+        PriceBreak.objects.filter(product=OuterRef("pk"))
+        .values("product")
+        .annotate(
+            pairs=StringAgg(
+                Concat(
+                    Cast("min_quantity", CharField()), Value(":"), Cast("unit_price", CharField())
+                ),
+                delimiter=Value(","),
+            )
+        )
+        .values("pairs")
+    )
+    products = with_contract_price(Product.objects.filter(wanted), user=user).annotate(
+        tiers=Subquery(breaks, output_field=CharField())
+    )
+    return {row[0]: ProductRow.from_db(row) for row in products.values_list(*ProductRow._fields)}
+
+
+def _products_for(
+    user: AbstractBaseUser, product_ids: Iterable[int], skus: Iterable[str] = ()
+) -> dict[int, ProductRow]:
+    """The products named by id or SKU, with the user's company's contract prices and the
+    price breaks, in one query."""
+    skus = list(skus)
     if connection.vendor == "postgresql":
         # Hand-written (shop/sql.py), not the ORM: this read is on every order, and compiling
         # the ORM query cost ~0.3-0.4 ms of CPU against ~0.07 ms for this (bench/RESULTS.md).
+        params: list[Any] = [user.pk, list(product_ids)]
+        if skus:
+            params.append(skus)
         with connection.cursor() as cursor:
-            cursor.execute(sql.product_read_sql(PRODUCT_READ_FIELDS), [user.pk, list(product_ids)])
-            return {row[0]: ProductRow._make(row) for row in cursor.fetchall()}
+            cursor.execute(sql.product_read_sql(PRODUCT_READ_FIELDS, by_sku=bool(skus)), params)
+            return {row[0]: ProductRow.from_db(row) for row in cursor.fetchall()}
     # SQLite returns decimals as floats from raw SQL; the ORM converts them.
-    products = with_contract_price(Product.objects.filter(pk__in=product_ids), user=user)
-    return {row[0]: ProductRow._make(row) for row in products.values_list(*ProductRow._fields)}
+    return orm_product_read(user, product_ids, skus)
 
 
 def _validate_idempotency_key(key: str) -> None:
@@ -161,11 +284,16 @@ def order_place(
 ) -> PlacedOrder:
     """Place an order for the user's company: every line in stock, or nothing changes at all.
 
-    Raises companies.exceptions.Forbidden (a viewer, or no company), InvalidOrder (the lines
-    or the details: PO number, delivery date and address, notes), InsufficientStock (listing
-    every short line) or IdempotencyKeyReused. The details are part of the idempotency
-    fingerprint.
-    The SQL round trips do not grow with the number of lines: one read of the products, then
+    A line names its product by id ("product") or by "sku"; lines naming the same product are
+    added together. Each product's pack rules (shop.services.packs) must allow its quantity,
+    and each line pays the contract price, else the list price's tier for its quantity.
+    Raises companies.exceptions.Forbidden (a viewer, or no company), InvalidOrder (the lines:
+    unknown products or SKUs, quantities the pack rules refuse, naming the nearest allowed
+    ones; or the details: PO number, delivery date and address, notes), InsufficientStock
+    (listing every short line) or IdempotencyKeyReused. The details are part of the
+    idempotency fingerprint.
+    The SQL round trips do not grow with the number of lines: one read of the products (their
+    pack rules, contract prices and price breaks with them; SKUs are resolved there), then
     one transaction with order_write_taking_stock: on PostgreSQL one statement inserting the
     order, lines and ledger rows, and last the conditional stock update that takes the row
     locks; on SQLite separate ORM inserts, then the same update.
@@ -173,8 +301,8 @@ def order_place(
     started = time.perf_counter()
     membership = require_ordering_role(user)
     details = details or OrderDetails()
-    merged = normalise_lines(lines)
-    fingerprint = _fingerprint(merged, details)
+    normalised = normalise_order_lines(lines)
+    fingerprint = _fingerprint(normalised, details)
     if idempotency_key is not None:
         _validate_idempotency_key(idempotency_key)
         existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
@@ -184,7 +312,7 @@ def order_place(
         user=user,
         company_id=membership.company_id,
         details=resolve_details(membership=membership, details=details),
-        merged=merged,
+        lines=normalised,
         fingerprint=fingerprint,
         idempotency_key=idempotency_key,
         from_cart=False,
@@ -206,25 +334,24 @@ def _place(
     user: AbstractBaseUser,
     company_id: int,
     details: ResolvedDetails,
-    merged: dict[int, int],
+    lines: OrderLines,
     fingerprint: str,
     idempotency_key: str | None,
     from_cart: bool,
     started: float,
 ) -> PlacedOrder:
-    products = _products_for(user, merged)
-    unknown = [pid for pid in merged if pid not in products or not products[pid].is_active]
-    if unknown:
-        raise InvalidOrder(
-            {
-                "lines": [
-                    f"Product {pid} does not exist or is not for sale." for pid in sorted(unknown)
-                ]
-            }
-        )
-    currencies = {p.currency for p in products.values()}
+    products = _products_for(user, lines.by_product, lines.by_sku)
+    merged, index = _resolve(lines, products)
+    currencies = {products[pid].currency for pid in merged}
     if len(currencies) > 1:
         raise InvalidOrder({"lines": ["All lines of one order must be in the same currency."]})
+    refused = {
+        f"lines[{index[pid]}].quantity": [problem.named]
+        for pid, qty in sorted(merged.items(), key=lambda item: index[item[0]])
+        if (problem := pack_problem(products[pid], qty, product_id=pid, name=products[pid].name))
+    }
+    if refused:
+        raise InvalidOrder(refused)
 
     # Fast refusal on the unlocked read: under a race for the last units most requests stop
     # here without opening a write transaction. The locked update below is what decides.
@@ -243,9 +370,9 @@ def _place(
             sku=products[pid].sku,
             name=products[pid].name,
             unit=products[pid].unit,
-            unit_price=products[pid].unit_price,
+            unit_price=products[pid].price_at(qty),
             quantity=qty,
-            line_total=products[pid].unit_price * qty,
+            line_total=products[pid].price_at(qty) * qty,
             vat_rate=products[pid].vat_rate,
         )
         for pid, qty in sorted(merged.items())
@@ -302,6 +429,37 @@ def _place(
     return PlacedOrder(order=order, replayed=False, lines=order_lines)
 
 
+def _resolve(
+    lines: OrderLines, products: Mapping[int, ProductRow]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """The lines by product id, the SKUs resolved and added to lines naming the same product,
+    and the first line naming each product. Raises InvalidOrder for unknown or withdrawn
+    products and SKUs (by id under "lines", as always; by SKU under the line's "sku")."""
+    errors: dict[str, list[str]] = {}
+    unknown = [
+        pid for pid in lines.by_product if pid not in products or not products[pid].is_active
+    ]
+    if unknown:
+        errors["lines"] = [
+            f"Product {pid} does not exist or is not for sale." for pid in sorted(unknown)
+        ]
+    by_sku = {row.sku: row for row in products.values()}
+    merged = dict(lines.by_product)
+    index = {pid: lines.index[pid] for pid in lines.by_product}
+    for sku, qty in lines.by_sku.items():
+        row = by_sku.get(sku)
+        if row is None or not row.is_active:
+            errors[f"lines[{lines.index[sku]}].sku"] = [
+                f'No product with the SKU "{sku}" is for sale.'
+            ]
+            continue
+        merged[row.id] = merged.get(row.id, 0) + qty
+        index[row.id] = min(index.get(row.id, lines.index[sku]), lines.index[sku])
+    if errors:
+        raise InvalidOrder(errors)
+    return merged, index
+
+
 def require_every_line_taken(requested: Mapping[int, int], taken: set[int]) -> None:
     """Raise InsufficientStock listing every line whose stock was not taken.
 
@@ -356,21 +514,21 @@ def order_place_from_cart(
             # The same page submitted again: it placed this order.
             if shown is None:
                 return PlacedOrder(order=existing, replayed=True)
-            return _replay(existing, _fingerprint(shown, details))
+            return _replay(existing, _fingerprint(OrderLines(by_product=shown), details))
     resolved = resolve_details(membership=membership, details=details)
     cart = dict(CartItem.objects.filter(user=user).values_list("product_id", "quantity"))
     if not cart:
         raise _cart_gone(user, shown)
     if shown is not None and shown != cart:
         raise CartNotAsShown(shown=shown, cart=cart)
-    cart = normalise_lines(cart.items())
+    lines = normalise_order_lines(cart.items())
     try:
         return _place(
             user=user,
             company_id=membership.company_id,
             details=resolved,
-            merged=cart,
-            fingerprint=_fingerprint(cart, details),
+            lines=lines,
+            fingerprint=_fingerprint(lines, details),
             idempotency_key=idempotency_key,
             from_cart=True,
             started=started,
@@ -379,7 +537,7 @@ def order_place_from_cart(
         if idempotency_key is not None:
             existing = Order.objects.filter(user=user, idempotency_key=idempotency_key).first()
             if existing is not None:
-                return _replay(existing, _fingerprint(cart, details))
+                return _replay(existing, _fingerprint(lines, details))
         if not exc.taken:
             raise _cart_gone(user, cart) from None
         raise CartNotAsShown(shown=cart, cart=exc.taken) from None

@@ -11,13 +11,22 @@ from django.test.utils import CaptureQueriesContext
 from companies.models import ContractPrice
 from shop import services
 from shop.models import Product
+from shop.selectors import cart_items_for
 from shop.services.pricing import (
     Price,
+    Tier,
     VatLine,
     order_totals,
+    price_of,
+    price_per_measure,
+    product_price,
+    tier_price,
+    tiers_of,
     totals_for,
     unit_prices_for,
     vat_breakdown,
+    with_contract_price,
+    with_price_breaks,
 )
 from tests.factories import make_member
 
@@ -174,3 +183,113 @@ def test_order_from_cart_uses_the_contract_price(
 
     assert (order.total, order.lines.get().vat_rate) == (D("24.00"), D("20.00"))
 
+
+
+# --- Price breaks -------------------------------------------------------------------------------
+
+LADDER = [Tier(10, D("17.20")), Tier(40, D("16.10"))]
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit_price"),
+    [(1, "18.40"), (9, "18.40"), (10, "17.20"), (39, "17.20"), (40, "16.10"), (10_000, "16.10")],
+)
+def test_a_line_pays_the_highest_tier_its_quantity_reaches(quantity: int, unit_price: str) -> None:
+    assert tier_price(D("18.40"), LADDER, quantity) == D(unit_price)
+    assert price_of(D("18.40"), None, LADDER, quantity).amount == D(unit_price)
+
+
+def test_a_contract_price_holds_at_every_quantity_and_has_no_tiers() -> None:
+    for quantity in (1, 10, 40, 500):
+        price = price_of(D("18.40"), D("15.00"), LADDER, quantity)
+        assert (price.amount, price.is_contract, price.tiers) == (D("15.00"), True, ())
+        assert price.ladder() == [] and not price.has_lower_tiers
+
+
+def test_the_ladder_starts_at_the_quantity_priced_and_lists_the_tiers_above() -> None:
+    assert price_of(D("18.40"), None, LADDER, 1).ladder() == [Tier(1, D("18.40")), *LADDER]
+    # A minimum of 12 packs: the 10+ price is what the first allowed line pays.
+    at_twelve = price_of(D("18.40"), None, LADDER, 12)
+    assert at_twelve.ladder() == [Tier(12, D("17.20")), Tier(40, D("16.10"))]
+    assert (at_twelve.amount, at_twelve.lowest, at_twelve.has_lower_tiers) == (
+        D("17.20"), D("16.10"), True
+    )
+    assert not price_of(D("18.40"), None, (), 1).has_lower_tiers
+
+
+def test_tiers_are_read_in_quantity_order_whatever_order_they_come_in() -> None:
+    assert tiers_of([Tier(40, D("16.1")), Tier(10, D("17.2"))]) == tuple(LADDER)
+
+
+def test_the_price_per_measure_unit_is_to_the_penny_half_up() -> None:
+    assert price_per_measure(D("18.40"), D("25.000")) == D("0.74")  # 0.736
+    assert price_per_measure(D("0.25"), D("2")) == D("0.13")  # 0.125
+    assert price_per_measure(D("64.00"), D("50")) == D("1.28")
+    assert price_per_measure(D("18.40"), None) is None
+
+
+def test_product_price_is_at_the_smallest_allowed_quantity_with_breaks_read_in_one_query(
+    buyer: Any, make_product: Callable[..., Product]
+) -> None:
+    malt = make_product(price="38.90", min_order_quantity=10, price_breaks=[(10, "36.50"), (40, "34.00")])
+    rye = make_product(price="26.50", price_breaks=[(20, "24.90")])
+    plain = make_product(price="12.60")
+    contract(buyer, rye, "24.20")
+
+    with CaptureQueriesContext(connection) as queries:
+        products = list(
+            with_price_breaks(with_contract_price(Product.objects.order_by("pk"), user=buyer))
+        )
+        prices = [product_price(p) for p in products]
+
+    assert len(queries) == 2  # the products (with contract prices), then every product's breaks
+    assert [(p.amount, p.lowest, p.is_contract) for p in prices] == [
+        (D("36.50"), D("34.00"), False),
+        (D("24.20"), D("24.20"), True),
+        (D("12.60"), D("12.60"), False),
+    ]
+    assert [p.pk for p in products] == [malt.pk, rye.pk, plain.pk]
+    assert product_price(products[0], 40).amount == D("34.00")
+
+
+def test_a_cart_line_pays_the_tier_of_its_quantity_and_the_contract_price_over_it(
+    buyer: Any, make_product: Callable[..., Product]
+) -> None:
+    flour = make_product(price="18.40", stock=100, price_breaks=[(10, "17.20"), (40, "16.10")])
+    rye = make_product(price="26.50", stock=100, price_breaks=[(20, "24.90")])
+    contract(buyer, rye, "25.00")
+    services.cart_add(user=buyer, product_id=flour.pk, quantity=12)
+    services.cart_add(user=buyer, product_id=rye.pk, quantity=20)
+
+    with CaptureQueriesContext(connection) as queries:
+        items = {item.product_id: item for item in cart_items_for(buyer)}
+        prices = {pid: (item.unit_price, item.line_total) for pid, item in items.items()}
+
+    assert len(queries) == 2
+    assert prices == {flour.pk: (D("17.20"), D("206.40")), rye.pk: (D("25.00"), D("500.00"))}
+
+
+def test_order_lines_store_the_tier_price_of_their_quantity(
+    buyer: Any, make_product: Callable[..., Product]
+) -> None:
+    flour = make_product(price="18.40", stock=100, price_breaks=[(10, "17.20"), (40, "16.10")])
+    sugar = make_product(price="23.90", stock=100, price_breaks=[(10, "22.90")])
+
+    placed = services.order_place(user=buyer, lines=[(flour.pk, 40), (sugar.pk, 9)])
+
+    lines = {line.product_id: line for line in placed.order.lines.all()}
+    assert (lines[flour.pk].unit_price, lines[flour.pk].line_total) == (D("16.10"), D("644.00"))
+    assert (lines[sugar.pk].unit_price, lines[sugar.pk].line_total) == (D("23.90"), D("215.10"))
+    assert placed.order.total == D("859.10")
+
+
+def test_a_contract_price_beats_every_tier_in_an_order(
+    buyer: Any, make_product: Callable[..., Product]
+) -> None:
+    rye = make_product(price="26.50", stock=100, price_breaks=[(20, "22.00")])
+    contract(buyer, rye, "24.20")
+
+    placed = services.order_place(user=buyer, lines=[{"sku": rye.sku, "quantity": 20}])
+
+    line = placed.order.lines.get()
+    assert (line.unit_price, line.line_total) == (D("24.20"), D("484.00"))
