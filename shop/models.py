@@ -543,9 +543,11 @@ class SavedListItem(models.Model):
 
     @property
     def unit_price(self) -> Decimal:
-        # As CartItem's: the company's contract price when the read annotated it.
-        contract = getattr(self, "contract_price", None)
-        return self.product.price if contract is None else contract.quantize(Decimal("0.01"))
+        """As a cart line of this quantity would pay (read the items through
+        shop.selectors.saved_list_items: contract price and price breaks)."""
+        from shop.services.pricing import cart_item_price  # shop.services imports this module
+
+        return cart_item_price(self).amount  # type: ignore[arg-type]  # an item like a cart line
 
     @property
     def line_total(self) -> Decimal:

@@ -15,6 +15,7 @@ from shop.exceptions import (
     ShortLine,
 )
 from shop.models import CartItem, Order, OrderLine, Product
+from shop.services import packs
 from shop.services.checkout import require_ordering_role
 
 
@@ -51,34 +52,14 @@ class LineAdded:
         return self.added == 0
 
 
-def pack_problem(product: Product, quantity: int) -> str | None:
-    """Why the product's pack rules refuse `quantity` (None: allowed).
-
-    The one door from the cart, quick order and saved lists to the pack rules (minimum order
-    quantity, order multiple), which live in shop.services.packs.
-    """
-    minimum, multiple = _pack_rule(product)
-    if quantity >= minimum and quantity % multiple == 0:
+def pack_rule_message(product: Product, quantity: int) -> str | None:
+    """Why the product's pack rules (shop.services.packs) refuse `quantity`, as a sentence
+    naming the nearest allowed quantities ("Sold in multiples of 8: 8 or 16."); None: allowed.
+    For the lines the cart takes several at a time, quick order and saved lists."""
+    problem = packs.quantity_problem(product, quantity)
+    if problem is None:
         return None
-    smallest = -(-minimum // multiple) * multiple
-    if quantity < smallest:
-        return f"The minimum order is {minimum:,}: {smallest:,} or more."
-    below = (quantity // multiple) * multiple
-    return f"Sold in multiples of {multiple:,}: {below:,} or {below + multiple:,}."
-
-
-def largest_pack_quantity(product: Product, limit: int) -> int:
-    """The largest quantity the pack rules allow that is at most `limit` (0: none)."""
-    minimum, multiple = _pack_rule(product)
-    largest = (limit // multiple) * multiple
-    return largest if largest >= minimum else 0
-
-
-def _pack_rule(product: Product) -> tuple[int, int]:
-    return (
-        max(1, getattr(product, "min_order_quantity", 1) or 1),
-        max(1, getattr(product, "order_multiple", 1) or 1),
-    )
+    return f"{problem[:1].upper()}{problem[1:]}."
 
 
 def _check_quantity(quantity: object) -> int:
@@ -334,7 +315,7 @@ def _line_outcome(
     total = in_cart + requested
     if total > settings.SHOP_MAX_LINE_QUANTITY:
         return refused(f"A cart line can hold at most {settings.SHOP_MAX_LINE_QUANTITY:,}.")
-    if problem := pack_problem(product, total):
+    if problem := pack_rule_message(product, total):
         return refused(problem)
     if total <= product.stock:
         return LineAdded(
@@ -344,7 +325,7 @@ def _line_outcome(
     short = f"Only {product.stock:,} in stock" + (
         f" ({in_cart:,} already in your cart)." if in_cart else "."
     )
-    capped_total = largest_pack_quantity(product, product.stock) if cap_to_stock else 0
+    capped_total = packs.round_down(product, product.stock) if cap_to_stock else 0
     if capped_total <= in_cart:
         return refused(short, available=product.stock)
     return LineAdded(

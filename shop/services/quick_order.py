@@ -22,9 +22,9 @@ from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Upper
 
 from shop.models import CartItem, Product
-from shop.services.cart import LineAdded, cart_add_lines, pack_problem
+from shop.services.cart import LineAdded, cart_add_lines, pack_rule_message
 from shop.services.checkout import require_ordering_role
-from shop.services.pricing import product_price, with_contract_price
+from shop.services.pricing import product_price, with_contract_price, with_price_breaks
 
 MAX_LINES = 200
 # Close matches cost a query each (an index scan on PostgreSQL): past this many unknown SKUs
@@ -237,6 +237,7 @@ class CheckedLine:
     in_cart: int = 0  # what the cart already holds of the product
     merged_into: int | None = None  # the line this one's quantity was added to
     merged_from: list[int] = field(default_factory=list)  # lines added to this one
+    priced_at: int | None = None  # the quantity its price tier is for: all its product's lines
 
     @property
     def number(self) -> int:
@@ -250,7 +251,7 @@ class CheckedLine:
     def unit_price(self) -> Decimal | None:
         if self.product is None:
             return None
-        return product_price(self.product).amount
+        return product_price(self.product, self.priced_at or self.quantity or 1).amount
 
     @property
     def line_total(self) -> Decimal | None:
@@ -301,17 +302,20 @@ class QuickOrderCheck:
 
 def _products_by_sku(user: Any, skus: Iterable[str]) -> dict[str, Product]:
     """The products named, keyed by SKU as stored and upper-cased (a buyer types "flr-strw-25"):
-    one query, with the company's contract price and what the cart holds of each."""
+    one query, with the company's contract price and what the cart holds of each, and one
+    more for their price breaks."""
     keys = {key for sku in skus for key in (sku, sku.upper())}
     if not keys:
         return {}
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     in_cart = CartItem.objects.filter(user_id=user_id, product=OuterRef("pk")).values("quantity")[:1]
-    products = with_contract_price(
-        Product.objects.filter(sku__in=keys).annotate(
-            in_cart=Subquery(in_cart, output_field=IntegerField())
-        ),
-        user=user,
+    products = with_price_breaks(
+        with_contract_price(
+            Product.objects.filter(sku__in=keys).annotate(
+                in_cart=Subquery(in_cart, output_field=IntegerField())
+            ),
+            user=user,
+        )
     )
     found: dict[str, Product] = {}
     for product in products:
@@ -363,7 +367,7 @@ def _check_product_line(line: CheckedLine) -> None:
     if not product.is_active:
         line.status, line.problem = BAD, "No longer for sale."
         return
-    if problem := pack_problem(product, line.in_cart + line.quantity):
+    if problem := pack_rule_message(product, line.in_cart + line.quantity):
         if line.in_cart:
             problem = f"With the {line.in_cart:,} in your cart: {problem}"
         line.status, line.problem = BAD, problem
@@ -444,6 +448,8 @@ def quick_order_check(*, user: Any, text: str) -> QuickOrderCheck:
     for line in lines:
         if line.merged_into is not None:
             line.status = by_number[line.merged_into].status
+        if line.product is not None:
+            line.priced_at = by_number[line.merged_into or line.number].quantity
     return QuickOrderCheck(lines=lines)
 
 

@@ -22,7 +22,7 @@ from shop.exceptions import (
     SavedListNotFound,
 )
 from shop.models import CartItem, Order, OrderLine, Product, SavedList, SavedListItem
-from shop.services.cart import LineAdded, cart_add_lines, pack_problem
+from shop.services.cart import LineAdded, cart_add_lines, pack_rule_message
 from shop.services.checkout import require_ordering_role
 
 MAX_NAME_LENGTH = 100
@@ -60,7 +60,7 @@ def _check_whole(quantity: object) -> int:
 
 def _check_quantity(product: Product, quantity: object) -> int:
     quantity = _check_whole(quantity)
-    if problem := pack_problem(product, quantity):
+    if problem := pack_rule_message(product, quantity):
         raise InvalidQuantity(f"{product.name}: {problem}")
     return quantity
 

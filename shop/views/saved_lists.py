@@ -32,7 +32,7 @@ from shop.forms import (
 )
 from shop.models import SavedList
 from shop.services import saved_lists as lists
-from shop.services.cart import pack_problem
+from shop.services.cart import pack_rule_message
 from shop.services.checkout import require_ordering_role
 from shop.services.quick_order import close_match
 from shop.views.common import report_lines_added
@@ -122,7 +122,7 @@ def _render_list(
             "problem": (
                 "No longer for sale."
                 if not item.product.is_active
-                else pack_problem(item.product, item.quantity) or ""
+                else pack_rule_message(item.product, item.quantity) or ""
             ),
         }
         for item in items
@@ -293,7 +293,7 @@ def saved_list_add_product(request: HttpRequest) -> HttpResponse:
             )
             saved = item.saved_list
         else:
-            if problem := pack_problem(product, data["quantity"]):
+            if problem := pack_rule_message(product, data["quantity"]):
                 raise InvalidQuantity(f"{product.name}: {problem}")
             saved = lists.saved_list_create(
                 user=request.user,
