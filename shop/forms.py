@@ -289,19 +289,15 @@ class OrderAgainForm(forms.Form):
         self.fields["line"] = forms.TypedMultipleChoiceField(
             choices=[(pk, pk) for pk in self.line_ids], coerce=int, required=False
         )
+        checked = set(data.getlist("line")) if data is not None else set()
         for pk in self.line_ids:
-            field = quantity_field()
-            field.required = False
-            self.fields[f"qty-{pk}"] = field
+            if str(pk) in checked:
+                self.fields[f"qty-{pk}"] = quantity_field()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        chosen = data.get("line") or []
-        if not chosen and "line" not in self.errors:
+        if not data.get("line") and "line" not in self.errors:
             raise forms.ValidationError("Choose at least one line to add to your cart.")
-        for pk in chosen:
-            if data.get(f"qty-{pk}") is None and f"qty-{pk}" not in self.errors:
-                self.add_error(f"qty-{pk}", QUANTITY_MESSAGE)
         return data
 
     @property

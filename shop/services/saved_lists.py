@@ -199,6 +199,7 @@ def saved_list_remove_item(*, user: Any, list_id: int, product_id: int) -> bool:
 
 def saved_list_from_cart(*, user: Any, name: str) -> SavedList:
     """A new list holding the user's cart as it is. An empty cart: InvalidQuantity."""
+    require_ordering_role(user)
     lines = list(CartItem.objects.filter(user=user).values_list("product_id", "quantity"))
     if not lines:
         raise InvalidQuantity("Your cart is empty: there is nothing to save.")
