@@ -13,6 +13,7 @@ from shop.models import (
     Order,
     OrderLine,
     OrderStatusChange,
+    PriceBreak,
     Product,
     StockMovement,
 )
@@ -59,11 +60,50 @@ class ProductAdminForm(forms.ModelForm):
         return cleaned
 
 
+class PriceBreakFormSet(forms.BaseInlineFormSet):
+    """A ladder that goes down: each tier cheaper than the list price and than the tier below
+    it, so a larger line never pays more per pack."""
+
+    def clean(self) -> None:
+        super().clean()
+        tiers = sorted(
+            (form.cleaned_data["min_quantity"], form.cleaned_data["unit_price"])
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("min_quantity") is not None
+            and form.cleaned_data.get("unit_price") is not None
+        )
+        previous = self.instance.price  # as posted with it; None when the price was invalid
+        for quantity, price in tiers:
+            if previous is not None and price >= previous:
+                raise forms.ValidationError(
+                    f"The {quantity}+ price ({price}) must be below the list price and every "
+                    "smaller quantity's price: larger lines pay less per pack."
+                )
+            previous = price
+
+
+class PriceBreakInline(admin.TabularInline):
+    """Volume tiers on the list price (the list price is the 1+ tier). A company's contract
+    price holds at every quantity instead (shop.services.pricing)."""
+
+    model = PriceBreak
+    formset = PriceBreakFormSet
+    extra = 0
+    fields = ["min_quantity", "unit_price"]
+    ordering = ["min_quantity"]
+    verbose_name = "price break"
+    verbose_name_plural = "Price breaks (the list price is the 1+ tier)"
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     form = ProductAdminForm
+    inlines = [PriceBreakInline]
     list_display = [
-        "sku", "name", "category", "unit", "price", "vat_rate", "currency", "stock", "is_active",
+        "sku", "name", "category", "unit", "price", "vat_rate", "currency", "stock",
+        "min_order_quantity", "order_multiple", "is_active",
     ]
     list_filter = ["is_active", "category", "vat_rate"]
     search_fields = ["sku", "name"]
@@ -80,10 +120,22 @@ class ProductAdmin(admin.ModelAdmin):
                 ]
             },
         )
+        pack = (
+            "Pack and order rules",
+            {
+                "fields": [
+                    ("measure_amount", "measure_unit"), "min_order_quantity", "order_multiple",
+                ],
+                "description": "The unit above is the pack's name; the measure is what one pack "
+                "holds (a 25 kg sack: 25 kg), for the price per kg, l or each. An order line "
+                "must hold at least the minimum, in whole multiples of the multiple.",
+            },
+        )
         if obj is None:
-            return [details, ("Stock", {"fields": ["initial_stock"]})]
+            return [details, pack, ("Stock", {"fields": ["initial_stock"]})]
         return [
             details,
+            pack,
             ("Stock", {"fields": ["stock", "stock_change", "stock_change_reason", "stock_note"]}),
             ("Record", {"fields": ["created_at", "updated_at"]}),
         ]

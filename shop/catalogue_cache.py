@@ -6,7 +6,8 @@ The layout (header, user, cart badge, messages, filter form) is rendered for eac
 with its own user. The results are rendered without the request or the user in their
 context, only from what their cache key holds: the normalised query (filters, sort, page
 size), the page number, the total, the viewer's price list (price_list_for), and every stored
-field of the page's products and their category. The rows are read live on every request (the
+field of the page's products (their pack rules and measure among them), their price breaks and
+their category. The rows are read live on every request (the
 page's one product query, which also reads the viewer's company's contract prices), so a
 changed stock, price, contract price or name gives a new key at once: cached results are never
 stale, only reused.
@@ -60,7 +61,9 @@ def _fingerprint(*parts: object) -> str:
 
 def _row(product: Product) -> tuple[Any, ...]:
     values = tuple(getattr(product, name) for name in _PRODUCT_FIELDS)
-    return (*values, product.category.name, product.category.slug)
+    # Prefetched with the page (selectors.product_search): no query per row.
+    breaks = tuple((tier.min_quantity, tier.unit_price) for tier in product.price_breaks.all())
+    return (*values, breaks, product.category.name, product.category.slug)
 
 
 def catalogue_results(

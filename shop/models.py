@@ -143,7 +143,12 @@ class Product(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(measure_amount__isnull=True, measure_unit="")
-                | Q(measure_amount__gt=0, measure_unit__in=MeasureUnit.values),
+                # isnull=False too: a NULL amount makes "> 0" unknown, which a CHECK lets by.
+                | Q(
+                    measure_amount__isnull=False,
+                    measure_amount__gt=0,
+                    measure_unit__in=MeasureUnit.values,
+                ),
                 name="product_measure_amount_and_unit",
             ),
         ]

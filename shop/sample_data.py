@@ -1,7 +1,11 @@
 """A realistic ingredients catalogue for development, demos and tests.
 
-Each product: (sku, name, unit, price, stock, description).
+Each product: (sku, name, unit, price, stock, description). Its measure (what one pack holds)
+is read from the unit's text by measure_of; pack rules and price breaks are below.
 """
+
+import re
+from decimal import Decimal
 
 CATEGORIES: dict[str, tuple[str, str]] = {
     "flours": ("Flours", "Milled wheat, rye, spelt and speciality flours."),
@@ -72,15 +76,15 @@ PRODUCTS: dict[str, list[tuple[str, str, str, str, int, str]]] = {
     ],
     "leaveners": [
         ("LEV-YST-FRS-1", "Fresh yeast", "1 kg block", "3.90", 80, "Chilled, use within 3 weeks."),
-        ("LEV-YST-DRY-500", "Instant dried yeast", "500 g pack", "4.60", 120, "Vacuum packed."),
+        ("LEV-YST-DRY-500", "Instant dried yeast", "500 g pack", "4.60", 400, "Vacuum packed."),
         ("LEV-BP-5", "Baking powder", "5 kg tub", "16.80", 30, "Double acting."),
         ("LEV-BICARB-5", "Bicarbonate of soda", "5 kg tub", "9.40", 25, "Food grade."),
         ("LEV-ALE-US05-500", "American ale yeast (US-05 type)", "500 g pack", "58.00", 10, "Dry brewing yeast, clean profile."),
         ("LEV-IMPR-10", "Bread improver", "10 kg box", "32.10", 12, "With ascorbic acid and enzymes."),
     ],
     "malts-grains": [
-        ("MLT-PALE-25", "Maris Otter pale ale malt", "25 kg sack", "38.90", 70, "Floor-malted, 5 EBC."),
-        ("MLT-PILS-25", "Pilsner malt", "25 kg sack", "36.40", 55, "3.5 EBC, for lagers."),
+        ("MLT-PALE-25", "Maris Otter pale ale malt", "25 kg sack", "38.90", 320, "Floor-malted, 5 EBC."),
+        ("MLT-PILS-25", "Pilsner malt", "25 kg sack", "36.40", 240, "3.5 EBC, for lagers."),
         ("MLT-CRYS-25", "Crystal malt 150", "25 kg sack", "42.30", 20, "Caramel and toffee notes."),
         ("MLT-CHOC-25", "Chocolate malt", "25 kg sack", "44.70", 12, "For porters and stouts."),
         ("MLT-WHT-25", "Wheat malt", "25 kg sack", "39.60", 18, "For wheat beers and head retention."),
@@ -192,6 +196,64 @@ CONTRACT_PRICES: dict[str, list[tuple[str, str]]] = {
         ("HOP-CASC-1", "22.00"),
         ("SUG-DEX-25", "35.50"),
     ],
+}
+
+
+# --- Trade units -----------------------------------------------------------------------------
+# What one pack holds, read from its unit ("25 kg sack": 25 kg; "500 g pack": 0.5 kg; "6 x 1 l":
+# 6 l; "50 pods": 50 each). The first quantity named wins ("10 kg case (40 x 250 g)": 10 kg).
+
+_MULTIPACK = re.compile(r"^(\d+)\s*x\s*(\d+(?:\.\d+)?)\s*(kg|g|l|ml)\b")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(kg|g|l|ml)\b")
+_COUNT = re.compile(r"^(\d+)\s+(pods|bottles|eggs|pieces)\b")
+_BASE = {"kg": ("kg", Decimal(1)), "g": ("kg", Decimal("0.001")), "l": ("l", Decimal(1)),
+         "ml": ("l", Decimal("0.001"))}
+
+
+def measure_of(unit: str) -> tuple[Decimal, str] | None:
+    """(amount, "kg" | "l" | "each") of a pack described as `unit`, or None."""
+    if match := _MULTIPACK.match(unit):
+        base, factor = _BASE[match.group(3)]
+        return Decimal(match.group(1)) * Decimal(match.group(2)) * factor, base
+    if match := _AMOUNT.search(unit):
+        base, factor = _BASE[match.group(2)]
+        return Decimal(match.group(1)) * factor, base
+    if match := _COUNT.match(unit):
+        return Decimal(match.group(1)), "each"
+    return None
+
+
+# Pack rules: sku -> (minimum order quantity, order multiple). Everything else: any quantity.
+PACK_RULES: dict[str, tuple[int, int]] = {
+    # Base malts go by the pallet layer: 8 sacks.
+    "MLT-PALE-25": (8, 8),
+    "MLT-PILS-25": (8, 8),
+    # Dried yeast comes in cases of 20 packs.
+    "LEV-YST-DRY-500": (20, 20),
+    # Fresh yeast is chilled and delivered by the five blocks at least.
+    "LEV-YST-FRS-1": (5, 1),
+    # Brewing dextrose: two sacks at least.
+    "SUG-DEX-25": (2, 1),
+    # Drums of oil by two, a pallet's half-layer.
+    "OIL-RAP-20": (2, 2),
+    "OIL-SUN-20": (2, 2),
+}
+
+# Price breaks on the list price: sku -> [(from quantity, unit price)]. The list price is 1+.
+PRICE_BREAKS: dict[str, list[tuple[int, str]]] = {
+    "FLR-STRW-25": [(10, "20.60"), (40, "19.80")],
+    "FLR-RYE-LT-25": [(20, "24.90")],
+    "FLR-RYE-DK-25": [(20, "26.40")],
+    "FLR-WHML-25": [(10, "19.10"), (40, "18.40")],
+    "MLT-PALE-25": [(16, "37.50"), (40, "36.20")],
+    "MLT-PILS-25": [(16, "35.20"), (40, "34.10")],
+    "SUG-GRAN-25": [(10, "22.90"), (40, "21.60")],
+    "SUG-CAST-25": [(10, "25.30")],
+    "LEV-YST-DRY-500": [(40, "4.30"), (100, "4.05")],
+    "OIL-RAP-20": [(6, "32.90")],
+    "HOP-CASC-1": [(5, "23.20")],
+    "CHC-DRK-70-5": [(4, "59.90")],
+    "SLT-FINE-25": [(10, "11.20")],
 }
 
 # --- Saved lists: company name -> [(list name, [(sku, quantity)])], made by the company's buyer.

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from shop.models import ApiToken, CartItem, Category, Order, Product, SavedList, SavedListItem
-from shop.services.pricing import cart_items_with_prices, with_contract_price
+from shop.services.pricing import cart_items_with_prices, with_contract_price, with_price_breaks
 
 PRODUCT_ORDERINGS = {
     "name": ("name", "id"),
@@ -40,7 +40,8 @@ def product_search(
 ) -> QuerySet[Product]:
     """Active products matching the catalogue filters, with their category joined and, for
     a `user`, each product's `contract_price` for the user's company (shop.services.pricing;
-    in the same query). The price sort is by list price, which the index serves."""
+    in the same query), and their price breaks (one more query for the page). The price sort
+    is by list price, which the index serves."""
     products = Product.objects.filter(is_active=True).select_related("category")
     if user is not None:
         products = with_contract_price(products, user=user)
@@ -53,6 +54,7 @@ def product_search(
         products = products.filter(category__slug=category_slug)
     if in_stock:
         products = products.filter(stock__gt=0)
+    products = with_price_breaks(products)
     return products.order_by(*PRODUCT_ORDERINGS.get(ordering, PRODUCT_ORDERINGS["name"]))
 
 
@@ -191,9 +193,11 @@ def tokens_for(user: AbstractBaseUser, *, include_revoked: bool) -> QuerySet[Api
 
 
 def product_get(product_id: int, *, user: AbstractBaseUser | None = None) -> Product | None:
-    """An active product with its category, or None; for a `user`, with the `contract_price`
-    of the user's company (None without one)."""
-    products = Product.objects.filter(pk=product_id, is_active=True).select_related("category")
+    """An active product with its category and price breaks, or None; for a `user`, with the
+    `contract_price` of the user's company (None without one)."""
+    products = with_price_breaks(
+        Product.objects.filter(pk=product_id, is_active=True).select_related("category")
+    )
     if user is not None:
         products = with_contract_price(products, user=user)
     return products.first()

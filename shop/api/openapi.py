@@ -11,7 +11,7 @@ from django.http import HttpRequest, JsonResponse
 
 from shop.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from shop.api.schemas import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MAX_TOKEN_NAME_LENGTH
-from shop.models import Order
+from shop.models import MeasureUnit, Order, Product
 from shop.selectors import MAX_SEARCH_LENGTH, PRODUCT_ORDERINGS
 from shop.services.checkout import MAX_NOTES_LENGTH, MAX_PO_NUMBER_LENGTH
 from shop.services.tokens import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS
@@ -32,6 +32,7 @@ ERROR_CODES = [
     "server_error",
 ]
 MAX_ID = 999_999_999_999_999_999  # the URL converter's 18 digits
+SKU_MAX_LENGTH = Product._meta.get_field("sku").max_length
 MONEY = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["12.50"]}
 TIMESTAMP = {"type": "string", "format": "date-time"}
 VAT_RATE = {
@@ -140,7 +141,8 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": [
             "id", "sku", "name", "description", "category", "unit", "price", "currency", "stock",
-            "in_stock", "list_price", "vat_rate",
+            "in_stock", "list_price", "vat_rate", "measure", "price_per_measure_unit",
+            "min_order_quantity", "order_multiple", "price_breaks",
         ],
         "properties": {
             "id": {"type": "integer"},
@@ -151,14 +153,57 @@ SCHEMAS: dict[str, Any] = {
             "unit": {"type": "string", "description": 'Pack size as sold, e.g. "25 kg sack".'},
             "price": {
                 **MONEY,
-                "description": "What the caller's company pays for one unit: its contract "
-                "price if it has one, else the list price. Before VAT.",
+                "description": "What the caller's company pays for one unit at the smallest "
+                "quantity the pack rules allow: its contract price if it has one, else the list "
+                "price's tier for that quantity. Before VAT.",
             },
             "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "examples": ["GBP"]},
             "stock": {"type": "integer", "minimum": 0},
             "in_stock": {"type": "boolean"},
-            "list_price": {**MONEY, "description": "The public price, before VAT."},
+            "list_price": {**MONEY, "description": "The public price (the 1+ tier), before VAT."},
             "vat_rate": VAT_RATE,
+            "measure": {
+                "description": "What one unit holds (a 25 kg sack: 25 kg), or null.",
+                "oneOf": [_ref("Measure"), {"type": "null"}],
+            },
+            "price_per_measure_unit": {
+                "description": "`price` divided by the measure's amount, two decimals (half "
+                "up); null without a measure.",
+                "oneOf": [MONEY, {"type": "null"}],
+            },
+            "min_order_quantity": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "An order line needs at least this many units.",
+            },
+            "order_multiple": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "An order line's quantity must be a whole multiple of this.",
+            },
+            "price_breaks": {
+                "type": "array",
+                "items": _ref("PriceBreak"),
+                "description": "The list price's volume tiers, ascending: a line of at least "
+                "`min_quantity` units pays `unit_price` each. Empty when there are none or the "
+                "company has a contract price, which holds at every quantity.",
+            },
+        },
+    },
+    "Measure": {
+        "type": "object",
+        "required": ["amount", "unit"],
+        "properties": {
+            "amount": {"type": "string", "pattern": r"^[0-9]+\.[0-9]{3}$", "examples": ["25.000"]},
+            "unit": {"type": "string", "enum": list(MeasureUnit.values)},
+        },
+    },
+    "PriceBreak": {
+        "type": "object",
+        "required": ["min_quantity", "unit_price"],
+        "properties": {
+            "min_quantity": {"type": "integer", "minimum": 2},
+            "unit_price": MONEY,
         },
     },
     "OrderLine": {
@@ -249,12 +294,17 @@ SCHEMAS: dict[str, Any] = {
                 "type": "array",
                 "minItems": 1,
                 "maxItems": settings.SHOP_MAX_ORDER_LINES,
-                "description": "Lines naming the same product are added together.",
+                "description": "Each line names its product by id (`product`) or by `sku`, "
+                "not both; lines naming the same product are added together. Each product's "
+                "quantity must be at least its `min_order_quantity` and a whole multiple of its "
+                "`order_multiple`.",
                 "items": {
                     "type": "object",
-                    "required": ["product", "quantity"],
+                    "required": ["quantity"],
+                    "oneOf": [{"required": ["product"]}, {"required": ["sku"]}],
                     "properties": {
                         "product": {"type": "integer", "minimum": 1},
+                        "sku": {"type": "string", "minLength": 1, "maxLength": SKU_MAX_LENGTH},
                         "quantity": {
                             "type": "integer",
                             "minimum": 1,
@@ -559,7 +609,9 @@ PATHS: dict[str, Any] = {
                     "name": "Idempotency-Key",
                     "in": "header",
                     "description": "Send the same key with the same body again to get the original "
-                    "order back instead of a second one.",
+                    "order back instead of a second one. Lines are compared as named: a product "
+                    "named by `sku` in one request and by `product` id in the other makes "
+                    "another body.",
                     "schema": {
                         "type": "string",
                         "minLength": 1,

@@ -91,19 +91,24 @@ def parse_token_request(data: dict[str, Any]) -> TokenRequest:
 
 
 def parse_order_request(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The lines, checked for shape; quantities and products are the service's to judge."""
+    """The lines, checked for shape; quantities, products and SKUs are the service's to judge
+    (shop.services.orders.normalise_order_lines)."""
     lines = data.get("lines")
     max_lines = settings.SHOP_MAX_ORDER_LINES
     if lines is None:
         raise invalid({"lines": ["This field is required."]})
     if not isinstance(lines, list):
-        raise invalid({"lines": ["Must be a list of {\"product\", \"quantity\"} objects."]})
+        raise invalid(
+            {"lines": ["Must be a list of {\"product\" or \"sku\", \"quantity\"} objects."]}
+        )
     if not 1 <= len(lines) <= max_lines:
         raise invalid({"lines": [f"An order needs 1 to {max_lines} lines."]})
     errors = Errors()
     for index, line in enumerate(lines):
         if not isinstance(line, dict):
-            errors.add(f"lines[{index}]", "Must be an object with \"product\" and \"quantity\".")
+            errors.add(
+                f"lines[{index}]", "Must be an object with \"product\" (or \"sku\") and \"quantity\"."
+            )
             continue
         product = line.get("product")
         # Ids beyond a 64-bit integer would make the database raise instead of finding nothing.

@@ -5,7 +5,7 @@ from typing import Any
 
 from shop.models import ApiToken, Order, OrderLine, Product
 from shop.money import money_json
-from shop.services.pricing import order_totals, product_price
+from shop.services.pricing import order_totals, price_per_measure, product_price
 from shop.services import IssuedToken
 
 
@@ -16,9 +16,12 @@ def timestamp(moment: datetime | None) -> str | None:
 
 
 def serialize_product(product: Product) -> dict[str, Any]:
-    """`price` is what the caller's company pays when the product was read with its contract
-    price (selectors.product_search(user=...)), else the list price."""
+    """`price` is what the caller's company pays for one pack at the smallest quantity the pack
+    rules allow: its contract price when the product was read with it
+    (selectors.product_search(user=...)), else the list price's tier for that quantity.
+    `price_breaks` are the list price's tiers, none with a contract price."""
     price = product_price(product)
+    per_measure = price_per_measure(price.amount, product.measure_amount)
     return {
         "id": product.pk,
         "sku": product.sku,
@@ -32,6 +35,18 @@ def serialize_product(product: Product) -> dict[str, Any]:
         "in_stock": product.in_stock,
         "list_price": money_json(price.list_price),
         "vat_rate": money_json(product.vat_rate),
+        "measure": (
+            None
+            if product.measure_amount is None
+            else {"amount": f"{product.measure_amount:.3f}", "unit": product.measure_unit}
+        ),
+        "price_per_measure_unit": None if per_measure is None else money_json(per_measure),
+        "min_order_quantity": product.min_order_quantity,
+        "order_multiple": product.order_multiple,
+        "price_breaks": [
+            {"min_quantity": tier.min_quantity, "unit_price": money_json(tier.unit_price)}
+            for tier in price.tiers
+        ],
     }
 
 

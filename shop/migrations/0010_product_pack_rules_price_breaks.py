@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('measure_amount__isnull', True), ('measure_unit', '')), models.Q(('measure_amount__gt', 0), ('measure_unit__in', ['kg', 'l', 'each'])), _connector='OR'), name='product_measure_amount_and_unit'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('measure_amount__isnull', True), ('measure_unit', '')), models.Q(('measure_amount__gt', 0), ('measure_amount__isnull', False), ('measure_unit__in', ['kg', 'l', 'each'])), _connector='OR'), name='product_measure_amount_and_unit'),
         ),
         migrations.AddField(
             model_name='pricebreak',

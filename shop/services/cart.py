@@ -1,4 +1,10 @@
-"""The buyer's cart, kept in the database so it follows the user across logins and instances."""
+"""The buyer's cart, kept in the database so it follows the user across logins and instances.
+
+Every quantity that enters the cart passes the product's pack rules (shop.services.packs):
+refused with QuantityNotAllowed naming the nearest allowed quantities, or, where the cart caps
+a line itself (to stock, "order again"), rounded down to an allowed quantity, the line left out
+when none fits.
+"""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,6 +23,7 @@ from shop.exceptions import (
 from shop.models import CartItem, Order, OrderLine, Product
 from shop.services import packs
 from shop.services.checkout import require_ordering_role
+from shop.services.packs import require_allowed, round_down, rule_text
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,9 @@ class CartChange:
     name: str
     requested: int
     quantity: int  # what the cart holds now for this product (0: removed)
+    # The pack rule in words ("sold in multiples of 8") when it, not only the stock, set the
+    # quantity: capped to stock and rounded down to an allowed quantity. "" otherwise.
+    pack_rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,14 @@ class LineAdded:
     in_cart: int  # the cart line's quantity now
     problem: str = ""  # why less than requested was added
     available: int | None = None  # the stock, when stock capped or refused the line
+    # The pack rule in words ("sold in multiples of 8") when rounding down to it, not only
+    # the stock, lowered the line (order again of a whole order). "" otherwise.
+    pack_rule: str = ""
+
+    @property
+    def quantity(self) -> int:
+        """What the cart holds now, as CartChange.quantity."""
+        return self.in_cart
 
     @property
     def is_full(self) -> bool:
@@ -80,12 +98,14 @@ def _active_product(product_id: int) -> Product:
 
 
 def cart_add(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartItem:
-    """Add to the cart. Refuses (adding nothing) when the cart would hold more than is in stock.
+    """Add to the cart. Refuses (adding nothing) a quantity the pack rules refuse
+    (QuantityNotAllowed) and when the cart would hold more than is in stock (InsufficientStock).
     A viewer cannot (Forbidden), nor change the cart below."""
     require_ordering_role(user)
     _check_quantity(quantity)
     with transaction.atomic():
         product = _active_product(product_id)
+        require_allowed([(product, quantity)])
         item = (
             CartItem.objects.select_for_update()
             .filter(user=user, product_id=product_id)
@@ -93,6 +113,10 @@ def cart_add(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartI
         )
         in_cart = item.quantity if item else 0
         wanted = in_cart + quantity
+        if in_cart:
+            # Allowed + allowed is allowed; a line put in the cart before the rules changed
+            # may not be.
+            require_allowed([(product, wanted)])
         if wanted > product.stock:
             raise InsufficientStock(
                 [ShortLine(product_id=product_id, requested=wanted, available=product.stock)]
@@ -110,7 +134,8 @@ def cart_add(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartI
 
 
 def cart_set_quantity(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartItem:
-    """Set a cart line's quantity (1..max, and no more than is in stock)."""
+    """Set a cart line's quantity (1..max, allowed by the pack rules, and no more than is in
+    stock)."""
     require_ordering_role(user)
     _check_quantity(quantity)
     with transaction.atomic():
@@ -122,6 +147,7 @@ def cart_set_quantity(*, user: AbstractBaseUser, product_id: int, quantity: int)
         )
         if item is None:
             raise ProductUnavailable(product_id)
+        require_allowed([(item.product, quantity)])
         if quantity > item.product.stock:
             raise InsufficientStock(
                 [ShortLine(product_id=product_id, requested=quantity, available=item.product.stock)]
@@ -137,8 +163,9 @@ def cart_set_quantities(
     """Set several cart lines at once (the quantities typed on the cart page), all or none.
 
     Lines already at their quantity are left alone. Raises InvalidQuantity, ProductUnavailable
-    for a product not in the cart, or InsufficientStock listing every line asking for more than
-    is in stock. Returns one CartChange per line changed.
+    for a product not in the cart, QuantityNotAllowed listing every changed line the pack rules
+    refuse, or InsufficientStock listing every line asking for more than is in stock. Returns
+    one CartChange per line changed.
     """
     require_ordering_role(user)
     for quantity in quantities.values():
@@ -155,6 +182,11 @@ def cart_set_quantities(
         missing = sorted(set(quantities) - items.keys())
         if missing:
             raise ProductUnavailable(missing[0])
+        require_allowed(
+            (items[pid].product, qty)
+            for pid, qty in sorted(quantities.items())
+            if qty != items[pid].quantity
+        )
         short = [
             ShortLine(product_id=pid, requested=qty, available=items[pid].product.stock)
             for pid, qty in sorted(quantities.items())
@@ -203,7 +235,8 @@ def cart_remove(*, user: AbstractBaseUser, product_id: int) -> bool:
 
 
 def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
-    """Lower every cart line to what is in stock (removing lines with none). Returns the changes."""
+    """Lower every cart line asking for more than is in stock to what is, rounded down to a
+    quantity the pack rules allow (removing lines where none fits). Returns the changes."""
     require_ordering_role(user)
     changes: list[CartChange] = []
     with transaction.atomic():
@@ -211,21 +244,24 @@ def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
             CartItem.objects.select_for_update(of=("self",)).select_related("product").filter(user=user)
         )
         for item in items:
-            available = item.product.stock if item.product.is_active else 0
+            product = item.product
+            available = product.stock if product.is_active else 0
             if item.quantity <= available:
                 continue
+            fitted = round_down(product, available)
             changes.append(
                 CartChange(
                     product_id=item.product_id,
-                    name=item.product.name,
+                    name=product.name,
                     requested=item.quantity,
-                    quantity=available,
+                    quantity=fitted,
+                    pack_rule=rule_text(product) if fitted < available else "",
                 )
             )
-            if available == 0:
+            if fitted == 0:
                 item.delete()
             else:
-                item.quantity = available
+                item.quantity = fitted
                 item.save(update_fields=["quantity", "updated_at"])
     return changes
 
@@ -251,8 +287,14 @@ def cart_add_lines(
 
 
 def _add_lines(
-    user: AbstractBaseUser, lines: Iterable[tuple[int, int]], *, cap_to_stock: bool
+    user: AbstractBaseUser,
+    lines: Iterable[tuple[int, int]],
+    *,
+    cap_to_stock: bool,
+    round_to_pack: bool = False,
 ) -> list[LineAdded]:
+    """cart_add_lines without the role check; `round_to_pack` (with `cap_to_stock`) rounds a
+    quantity the pack rules refuse down to an allowed one instead of refusing the line."""
     wanted: dict[int, int] = {}
     for product_id, quantity in lines:
         _check_quantity(quantity)
@@ -276,6 +318,7 @@ def _add_lines(
                     requested=requested,
                     in_cart=held.get(product_id, 0),
                     cap_to_stock=cap_to_stock,
+                    round_to_pack=round_to_pack,
                 )
             )
         rows = [
@@ -297,57 +340,68 @@ def _add_lines(
 
 
 def _line_outcome(
-    product: Product | None, *, product_id: int, requested: int, in_cart: int, cap_to_stock: bool
+    product: Product | None,
+    *,
+    product_id: int,
+    requested: int,
+    in_cart: int,
+    cap_to_stock: bool,
+    round_to_pack: bool,
 ) -> LineAdded:
-    def refused(problem: str, available: int | None = None) -> LineAdded:
+    name = product.name if product else f"Product {product_id}"
+
+    def outcome(total: int, problem: str = "", available: int | None = None, rule: str = "") -> LineAdded:
         return LineAdded(
             product_id=product_id,
-            name=product.name if product else f"Product {product_id}",
+            name=name,
             requested=requested,
-            added=0,
-            in_cart=in_cart,
+            added=total - in_cart,
+            in_cart=total,
             problem=problem,
             available=available,
+            pack_rule=rule,
         )
 
     if product is None or not product.is_active:
-        return refused("No longer for sale.")
-    total = in_cart + requested
-    if total > settings.SHOP_MAX_LINE_QUANTITY:
-        return refused(f"A cart line can hold at most {settings.SHOP_MAX_LINE_QUANTITY:,}.")
-    if problem := pack_rule_message(product, total):
-        return refused(problem)
-    if total <= product.stock:
-        return LineAdded(
-            product_id=product_id, name=product.name, requested=requested, added=requested,
-            in_cart=total,
+        return outcome(in_cart, "No longer for sale.")
+    wanted = in_cart + requested
+    pack_problem = pack_rule_message(product, wanted)
+    too_many = wanted > settings.SHOP_MAX_LINE_QUANTITY
+    short = wanted > product.stock
+    if not (pack_problem or too_many or short):
+        return outcome(wanted)
+    if pack_problem and not round_to_pack:
+        return outcome(in_cart, pack_problem)
+    if too_many:
+        problem = f"A cart line can hold at most {settings.SHOP_MAX_LINE_QUANTITY:,}."
+    elif short:
+        problem = f"Only {product.stock:,} in stock" + (
+            f" ({in_cart:,} already in your cart)." if in_cart else "."
         )
-    short = f"Only {product.stock:,} in stock" + (
-        f" ({in_cart:,} already in your cart)." if in_cart else "."
-    )
-    capped_total = packs.round_down(product, product.stock) if cap_to_stock else 0
-    if capped_total <= in_cart:
-        return refused(short, available=product.stock)
-    return LineAdded(
-        product_id=product_id,
-        name=product.name,
-        requested=requested,
-        added=capped_total - in_cart,
-        in_cart=capped_total,
-        problem=short,
-        available=product.stock,
-    )
+    else:
+        problem = pack_problem or ""
+    available = product.stock if short else None
+    if not cap_to_stock:
+        return outcome(in_cart, problem, available)
+    # Capped: within stock and the line limit, on a quantity the pack rules allow; the cart
+    # never loses what it held.
+    limit = min(wanted, product.stock, settings.SHOP_MAX_LINE_QUANTITY)
+    total = max(in_cart, round_down(product, limit))
+    rule = rule_text(product) if total < limit else ""
+    return outcome(total, problem, available, rule)
 
 
 def cart_add_order(
     *, user: AbstractBaseUser, order_id: int, quantities: Mapping[int, int] | None = None
 ) -> list[LineAdded]:
     """"Order again": put an earlier order's lines in the cart, capped to what is in stock
-    (cart_add_lines with cap_to_stock).
+    (cart_add_lines with cap_to_stock), one LineAdded per product.
 
-    `quantities` chooses lines and quantities, {order line id: quantity}; None: every line at
-    its ordered quantity. Any of the company's orders; another company's does not exist
-    (OrderNotFound). A line id not on the order is an InvalidQuantity.
+    `quantities` chooses lines and quantities, {order line id: quantity}: a quantity typed
+    there that the pack rules refuse is refused, naming the nearest allowed ones. None: every
+    line at its ordered quantity, rounded down to what the pack rules allow now (they may have
+    changed since), `pack_rule` saying so. Any of the company's orders; another company's does
+    not exist (OrderNotFound). A line id not on the order is an InvalidQuantity.
     """
     company_id = require_ordering_role(user).company_id
     ordered = list(
@@ -359,11 +413,8 @@ def cart_add_order(
         raise OrderNotFound(order_id)
     if quantities is None:
         chosen = [(product_id, quantity) for _, product_id, quantity in ordered]
-    else:
-        unknown = set(quantities) - {pk for pk, _, _ in ordered}
-        if unknown:
-            raise InvalidQuantity("That line is not on this order.")
-        chosen = [
-            (product_id, quantities[pk]) for pk, product_id, _ in ordered if pk in quantities
-        ]
+        return _add_lines(user, chosen, cap_to_stock=True, round_to_pack=True)
+    if set(quantities) - {pk for pk, _, _ in ordered}:
+        raise InvalidQuantity("That line is not on this order.")
+    chosen = [(product_id, quantities[pk]) for pk, product_id, _ in ordered if pk in quantities]
     return _add_lines(user, chosen, cap_to_stock=True)

@@ -85,6 +85,12 @@ class Price:
         return min([self.amount, *(tier.unit_price for tier in self.tiers)])
 
     @property
+    def tier_reached(self) -> int:
+        """The minimum quantity of the tier `quantity` pays (1: the list price)."""
+        reached = [tier.min_quantity for tier in self.tiers if tier.min_quantity <= self.quantity]
+        return reached[-1] if reached and not self.is_contract else 1
+
+    @property
     def has_lower_tiers(self) -> bool:
         """Whether a larger line would pay less than this one."""
         return self.lowest < self.amount

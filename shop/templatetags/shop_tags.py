@@ -6,7 +6,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from shop import selectors
+from shop.models import Product
 from shop.money import money_display
+from shop.services.packs import rule_text
+from shop.services.pricing import Price, price_per_measure, product_price
 
 register = template.Library()
 
@@ -34,3 +37,36 @@ def cart_badge(context: template.Context, oob: bool = False) -> SafeString:
 @register.filter
 def currency(amount: Decimal | None, code: str = "GBP") -> str:
     return money_display(amount or Decimal("0"), code)
+
+
+@register.filter
+def pack_rule(product: Any) -> str:
+    """The product's pack rules in words, as a sentence start ("Sold in multiples of 8"); ""
+    when any quantity goes."""
+    text = rule_text(product)
+    return f"{text[:1].upper()}{text[1:]}"
+
+
+@register.filter
+def pricing(product: Product) -> Price:
+    """What the viewer's company pays for the product at the smallest quantity its pack rules
+    allow, with the tiers (shop.services.pricing.product_price; read the product with its
+    contract price and price breaks)."""
+    return product_price(product)
+
+
+@register.simple_tag
+def per_measure(amount: Decimal, product: Product) -> str:
+    """"£0.74 / kg": a pack's price per unit of its measure, "" without a measure."""
+    value = price_per_measure(amount, product.measure_amount)
+    if value is None:
+        return ""
+    return f"{money_display(value, product.currency)} / {product.measure_unit}"
+
+
+@register.filter
+def measure(product: Product) -> str:
+    """"25 kg", "6 l", "50 each"; "" without a measure."""
+    if product.measure_amount is None:
+        return ""
+    return f"{product.measure_amount.normalize():f} {product.measure_unit}"

@@ -28,7 +28,9 @@ from shop.exceptions import (
     InsufficientStock,
     InvalidOrder,
     InvalidQuantity,
+    PackProblem,
     ProductUnavailable,
+    QuantityNotAllowed,
 )
 from shop.forms import (
     AddToCartForm,
@@ -40,7 +42,8 @@ from shop.forms import (
 from shop.models import CartItem, Product
 from shop.services.checkout import can_order, require_ordering_role, resolve_details
 from shop.services.delivery import earliest_delivery_date, latest_delivery_date
-from shop.services.pricing import totals_for
+from shop.services.packs import pack_problem
+from shop.services.pricing import Price, cart_item_price, totals_for
 from shop.views.common import wants_partial
 
 
@@ -90,6 +93,8 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         except ProductUnavailable:
             # 409, not 404: htmx swaps this message in, and the product may be back on sale later.
             text, status = "That product is no longer for sale.", 409
+        except QuantityNotAllowed as exc:
+            text = f"{exc} Nothing was added."
         except InvalidQuantity as exc:
             text = str(exc)
         else:
@@ -123,10 +128,16 @@ class CartLine:
     item: CartItem
     error: str = ""
     short_available: int | None = None
+    # The allowed quantities next to a refused one, offered as buttons beside the error.
+    nearest: tuple[int, ...] = ()
 
     @property
     def product(self) -> Product:
         return self.item.product
+
+    @property
+    def price(self) -> Price:
+        return cart_item_price(self.item)
 
     @property
     def line_total(self) -> Decimal:
@@ -146,6 +157,7 @@ def _render_cart(
     *,
     status: int = 200,
     line_errors: dict[int, str] | None = None,
+    line_nearest: dict[int, tuple[int, ...]] | None = None,
     short: dict[int, int] | None = None,
     notices: Iterable[tuple[str, str]] = (),
     details_form: CheckoutDetailsForm | None = None,
@@ -154,14 +166,20 @@ def _render_cart(
     membership = membership_for(request.user)
     short = short or {}
     items = list(selectors.cart_items_for(request.user))
-    lines = [
-        CartLine(
-            item=item,
-            error=line_errors.get(item.product_id, ""),
-            short_available=short.get(item.product_id),
+    # A line the pack rules refuse (put in the cart before its rules changed) says so, with
+    # the allowed quantities next to it, until it is changed: checkout would refuse it.
+    line_nearest = line_nearest or {}
+    lines = []
+    for item in items:
+        problem = _pack_problem(item)
+        lines.append(
+            CartLine(
+                item=item,
+                error=line_errors.get(item.product_id) or (problem.message if problem else ""),
+                short_available=short.get(item.product_id),
+                nearest=line_nearest.get(item.product_id) or (problem.nearest if problem else ()),
+            )
         )
-        for item in items
-    ]
     context = {
         "lines": lines,
         "total": sum((line.line_total for line in lines), Decimal("0.00")),
@@ -179,6 +197,25 @@ def _render_cart(
     }
     template = "shop/_cart_response.html" if wants_partial(request) else "shop/cart.html"
     return render(request, template, context, status=status)
+
+
+def _pack_problem(item: CartItem) -> PackProblem | None:
+    return pack_problem(item.product, item.quantity, product_id=item.product_id, name=item.product.name)
+
+
+def _render_quantities_not_allowed(
+    request: HttpRequest, exc: QuantityNotAllowed, *, then: str = "Nothing was changed.", **extra: Any
+) -> HttpResponse:
+    """The cart again (422), each refused line saying why with the nearest allowed quantities
+    as buttons; nothing was saved."""
+    return _render_cart(
+        request,
+        status=422,
+        line_errors={problem.product_id: problem.message for problem in exc.problems},
+        line_nearest={problem.product_id: problem.nearest for problem in exc.problems},
+        notices=[("error", f"{exc} {then}")],
+        **extra,
+    )
 
 
 @login_required
@@ -234,6 +271,8 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
             changes = services.cart_set_quantities(user=request.user, quantities=form.lines)
         except InsufficientStock as exc:
             return _render_quantities_refused(request, exc, details_form=details)
+        except QuantityNotAllowed as exc:
+            return _render_quantities_not_allowed(request, exc, details_form=details)
         except (InvalidQuantity, ProductUnavailable):
             messages.error(request, "Your cart changed since this page was shown.")
             return redirect("shop:cart")
@@ -258,6 +297,15 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
             details_form=details,
         )
     items = list(selectors.cart_items_for(request.user))
+    refused = [problem for problem in map(_pack_problem, items) if problem is not None]
+    if refused:
+        # Put in the cart before the product's pack rules changed: it cannot be ordered as it is.
+        return _render_quantities_not_allowed(
+            request,
+            QuantityNotAllowed(refused),
+            then="Change these lines to review the order.",
+            details_form=details,
+        )
     context = {
         "items": items,
         "total": sum((item.line_total for item in items), Decimal("0.00")),
@@ -315,6 +363,8 @@ def cart_update(request: HttpRequest, product_id: int) -> HttpResponse:
         changes = services.cart_set_quantities(user=request.user, quantities=quantities)
     except InsufficientStock as exc:
         return _render_quantities_refused(request, exc)
+    except QuantityNotAllowed as exc:
+        return _render_quantities_not_allowed(request, exc)
     except InvalidQuantity as exc:
         return _render_cart(
             request, status=422, line_errors={product_id: str(exc)}, notices=[("error", str(exc))]
@@ -343,6 +393,7 @@ def cart_fit(request: HttpRequest) -> HttpResponse:
     if changes:
         text = "Set to what is available: " + "; ".join(
             f"{change.name} {change.requested:,} → {change.quantity:,}"
+            + (f" ({change.pack_rule})" if change.pack_rule else "")
             + (" (removed)" if change.quantity == 0 else "")
             for change in changes
         )
@@ -446,6 +497,9 @@ def _cart_not_as_shown(request: HttpRequest, exc: CartNotAsShown) -> HttpRespons
             )
             + ". Your cart keeps its saved quantities.",
         )
+        return redirect("shop:cart")
+    except QuantityNotAllowed as exc_rules:
+        messages.error(request, f"Nothing was ordered: {exc_rules} Your cart keeps its saved quantities.")
         return redirect("shop:cart")
     except (InvalidQuantity, ProductUnavailable):
         messages.error(

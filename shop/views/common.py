@@ -36,9 +36,13 @@ def report_lines_added(
     if capped:
         messages.warning(
             request,
-            "Capped to what is in stock: "
+            "Capped to what is in stock"
+            + (" and the pack rules" if any(line.pack_rule for line in capped) else "")
+            + ": "
             + "; ".join(
-                f"{line.name}: {line.in_cart:,} in cart ({requested} {line.requested:,})"
+                f"{line.name}: {line.in_cart:,} in cart ({requested} {line.requested:,}"
+                + (f"; {line.pack_rule}" if line.pack_rule else "")
+                + ")"
                 for line in capped
             ),
         )

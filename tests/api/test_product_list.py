@@ -47,6 +47,11 @@ def test_it_lists_active_products_by_name(
         "in_stock": True,
         "list_price": "18.00",
         "vat_rate": "0.00",
+        "measure": None,
+        "price_per_measure_unit": None,
+        "min_order_quantity": 1,
+        "order_multiple": 1,
+        "price_breaks": [],
     }
     assert body["results"][0]["name"] == "Amber malt"
     assert body["results"][0]["in_stock"] is False

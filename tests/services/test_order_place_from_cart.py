@@ -98,13 +98,13 @@ def test_a_cart_taken_after_it_was_read_is_not_ordered_again(buyer, make_product
     real_read = services.orders._products_for
     other = {}
 
-    def other_tab_checks_out_first(user, product_ids):
+    def other_tab_checks_out_first(user, product_ids, skus=()):
         if not other:
             other["order"] = None  # the other tab's own read goes straight through
             other["order"] = services.order_place_from_cart(
                 user=buyer, idempotency_key="tab-1", shown_lines={flour.pk: 2}
             ).order
-        return real_read(user, product_ids)
+        return real_read(user, product_ids, skus)
 
     with mock.patch.object(services.orders, "_products_for", other_tab_checks_out_first):
         with pytest.raises(CartAlreadyOrdered) as caught:
@@ -123,9 +123,9 @@ def test_a_line_added_after_the_cart_was_read_is_neither_ordered_nor_lost(buyer,
     services.cart_add(user=buyer, product_id=flour.pk, quantity=2)
     real_read = services.orders._products_for
 
-    def other_tab_adds_a_line(user, product_ids):
+    def other_tab_adds_a_line(user, product_ids, skus=()):
         services.cart_add(user=buyer, product_id=sugar.pk, quantity=1)
-        return real_read(user, product_ids)
+        return real_read(user, product_ids, skus)
 
     with mock.patch.object(services.orders, "_products_for", other_tab_adds_a_line):
         with pytest.raises(CartNotAsShown):

@@ -36,6 +36,10 @@ def change_form(product: Product, **changes: Any) -> dict[str, Any]:
         "stock_change": "",
         "stock_change_reason": "restock",
         "stock_note": "",
+        "min_order_quantity": str(product.min_order_quantity),
+        "order_multiple": str(product.order_multiple),
+        "price_breaks-TOTAL_FORMS": "0",
+        "price_breaks-INITIAL_FORMS": "0",
         **changes,
     }
 
@@ -87,7 +91,8 @@ def test_a_new_product_in_the_admin_gets_its_initial_stock_and_ledger_row(
         {
             "sku": "ADM-1", "name": "Spelt", "category": category.pk, "description": "",
             "unit": "25 kg sack", "price": "20.00", "vat_rate": "0", "currency": "GBP",
-            "is_active": "on", "initial_stock": "40",
+            "is_active": "on", "initial_stock": "40", "min_order_quantity": "1",
+            "order_multiple": "1", "price_breaks-TOTAL_FORMS": "0", "price_breaks-INITIAL_FORMS": "0",
         },
     )
 

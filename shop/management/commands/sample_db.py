@@ -1,6 +1,6 @@
-"""Fill the database with a realistic ingredients catalogue, a demo buyer, a staff user, three
-sample companies (each with an admin, a buyer and a viewer) and a few past orders. Safe to run
-again: it adds only what is missing."""
+"""Fill the database with a realistic ingredients catalogue (with measures, pack rules and price
+breaks), a demo buyer, a staff user, three sample companies (each with an admin, a buyer and a
+viewer) and a few past orders. Safe to run again: it adds only what is missing."""
 
 import random
 from datetime import timedelta
@@ -17,21 +17,25 @@ from companies import services as company_services
 from companies.models import Company
 from companies.selectors import membership_for
 from shop import services
-from shop.models import Category, Order, OrderStatusChange, Product, SavedList
+from shop.models import Category, Order, OrderStatusChange, PriceBreak, Product, SavedList
 from shop.services.checkout import OrderDetails
 from shop.services import saved_lists
 from shop.services.order_mail import order_mail_suppressed
+from shop.services.packs import first_quantity
 from companies.models import ContractPrice
 from shop.sample_data import (
     CATEGORIES,
     COMPANIES,
     CONTRACT_PRICES,
     DEMO_COMPANY,
+    PACK_RULES,
+    PRICE_BREAKS,
     PRODUCTS,
     SAMPLE_ROLES,
     SAVED_LISTS,
     VAT_RATES,
     SampleAddress,
+    measure_of,
 )
 
 DEMO_BUYER = ("buyer@example.com", "demo-buyer-pass")
@@ -100,6 +104,7 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         categories = self._categories()
         added = self._catalogue(categories)
+        self._trade_units()
         buyer, _ = ensure_user(*DEMO_BUYER)
         demo_name, demo_vat, demo_addresses = DEMO_COMPANY
         ensure_addresses(ensure_own_company(buyer, demo_name, demo_vat), buyer, demo_addresses)
@@ -177,6 +182,26 @@ class Command(BaseCommand):
                     user=buyer, name=list_name, items=[(by_sku[sku], qty) for sku, qty in items]
                 )
 
+    def _trade_units(self) -> None:
+        """Each sample product's measure, pack rules and price breaks, also on a database made
+        before they existed: a measure where none is set, rules where both are still 1, breaks
+        where the product has none (a staff edit since is kept)."""
+        units = {sku: unit for rows in PRODUCTS.values() for sku, _name, unit, *_rest in rows}
+        for product in Product.objects.filter(sku__in=units, measure_amount__isnull=True):
+            if (measure := measure_of(units[product.sku])) is not None:
+                Product.objects.filter(pk=product.pk).update(
+                    measure_amount=measure[0], measure_unit=measure[1]
+                )
+        for sku, (minimum, multiple) in PACK_RULES.items():
+            Product.objects.filter(sku=sku, min_order_quantity=1, order_multiple=1).update(
+                min_order_quantity=minimum, order_multiple=multiple
+            )
+        priced = set(PriceBreak.objects.values_list("product__sku", flat=True))
+        for product in Product.objects.filter(sku__in=PRICE_BREAKS).exclude(sku__in=priced):
+            services.product_set_price_breaks(
+                product_id=product.pk, price_breaks=PRICE_BREAKS[product.sku]
+            )
+
     def _categories(self) -> dict[str, Category]:
         result = {}
         for slug, (name, description) in CATEGORIES.items():
@@ -227,12 +252,12 @@ class Command(BaseCommand):
         Each goes through the services (stock, ledger, status history by the staff user);
         only its timestamps are moved back afterwards, so the history and spend read as a year."""
         now = timezone.now()
-        stocked = list(
-            Product.objects.filter(is_active=True, stock__gte=40)
+        stocked = {
+            product.pk: product
+            for product in Product.objects.filter(is_active=True, stock__gte=40)
             .exclude(sku__startswith=GENERATED_SKU_PREFIX)
             .order_by("sku")
-            .values_list("pk", flat=True)
-        )
+        }
         # (days ago, final status), oldest first: every status, spread over twelve months.
         history = [
             (350, Status.DELIVERED), (300, Status.DELIVERED), (250, Status.CANCELLED), (200, Status.DELIVERED),
@@ -247,7 +272,11 @@ class Command(BaseCommand):
             if company is None or buyer is None or Order.objects.filter(company=company).exists():
                 continue
             for n, (days_ago, final) in enumerate(history, start=1):
-                lines = [(pk, rng.randint(1, 3)) for pk in rng.sample(stocked, rng.randint(1, 4))]
+                # One to three times the smallest quantity each product's pack rules allow.
+                lines = [
+                    (pk, rng.randint(1, 3) * first_quantity(stocked[pk]))
+                    for pk in rng.sample(sorted(stocked), rng.randint(1, 4))
+                ]
                 details = OrderDetails(po_number=f"{domain.split('.')[0][:3].upper()}-{2026_000 + n}")
                 order = services.order_place(user=buyer, lines=lines, details=details).order
                 if final == Status.CANCELLED:
