@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods
 from companies.exceptions import Forbidden
 from shop.forms import QuickOrderForm
 from shop.services.quick_order import (
+    BLANK,
+    HEADER,
     MAX_LINES,
     QuickOrderCheck,
     QuickOrderResult,
@@ -34,6 +36,9 @@ def _render(
     added: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    # The box as tall as what it holds, within reason (12 rows empty, 3 lines to fix: 6).
+    text = form["lines"].value() or ""
+    form.fields["lines"].widget.attrs["rows"] = min(20, max(6, text.count("\n") + 3)) if text else 12
     context = {"form": form, "check": check, "added": added, "max_lines": MAX_LINES}
     return render(request, "shop/quick_order.html", context, status=status)
 
@@ -57,7 +62,8 @@ def _summary(result: QuickOrderResult) -> dict[str, Any]:
         "line_count": len(lines),
         "product_count": len(result.added),
         "unit_count": sum(outcome.added for outcome in result.added),
-        "skipped": [line.number for line in result.check.skipped],
+        "header": [line.number for line in result.check.skipped if line.parsed.kind == HEADER],
+        "blank": [line.number for line in result.check.skipped if line.parsed.kind == BLANK],
         "left": len(result.check.bad),
     }
 

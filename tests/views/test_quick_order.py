@@ -128,7 +128,7 @@ def test_add_puts_the_good_lines_in_the_cart_and_keeps_the_bad_ones_in_the_box(
     assert "3 lines need fixing" in html
     assert textarea(html) == "\n".join(BAD_LINES)
     assert 'id="quick-order-added"' in html and "Line 2 (and 12)" in html
-    assert "Skipped: lines 1, 7" in html
+    assert "Skipped: the header row (line 1) and blank line 7." in html
     assert set(rows(html).values()) == {"bad"}  # the box's lines, checked again
 
 
