@@ -90,6 +90,14 @@ def _plain_static_storage() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """PBKDF2 takes ~0.75 s a password on a busy two-core machine, and the journeys make a
+    dozen users (sample_db alone ten): the live server in this process hashes with MD5 too."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
     # The flush after each test leaves the cache table alone, and a product total cached by the

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,61 @@ def sign_in(context: BrowserContext, user: Any, live_server_url: str) -> None:
     context.add_cookies(
         [{"name": cookie.key, "value": cookie.value, "url": live_server_url, "httpOnly": True}]
     )
+
+
+def long_date(day: date) -> str:
+    """A date as the review step and the order page write it ("Friday 5 June 2026")."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def check_out(
+    page: Page, *, address: str, delivery_date: date, po_number: str, notes: str = ""
+) -> int:
+    """From the cart page: the delivery details, the review step showing them, "Place order".
+
+    `address` is the option's label ("Depot, YO1 9ZZ"). Returns the new order's id, with the
+    browser on its page.
+    """
+    page.get_by_label("Delivery address").select_option(label=address)
+    page.get_by_label("Requested delivery date").fill(delivery_date.isoformat())
+    page.get_by_label("PO number").fill(po_number)
+    if notes:
+        page.get_by_label("Notes for delivery").fill(notes)
+    page.get_by_role("button", name="Review order").click()
+
+    expect(page.get_by_role("heading", name="Review your order")).to_be_visible()
+    expect(page.locator("#review-address")).to_contain_text(address.split(",")[0])
+    expect(page.locator("#review-date")).to_have_text(long_date(delivery_date))
+    expect(page.locator("#review-po")).to_have_text(po_number)
+    page.get_by_role("button", name="Place order").click()
+    return order_id_from_url(page)
+
+
+# Submits a hidden form from the current page with its CSRF token (base.html puts it in the
+# body's hx-headers): a request the page does not offer, as a hand-made one would arrive.
+_POST_FORM_JS = """({action, fields}) => {
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = action;
+  const token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+  for (const [name, value] of Object.entries({...fields, csrfmiddlewaretoken: token})) {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    form.append(input);
+  }
+  document.body.append(form);
+  form.submit();
+}"""
+
+
+def post_form(page: Page, action: str, fields: dict[str, str] | None = None) -> int:
+    """POST `fields` to `action` from the current page; returns the response's status, which the
+    browser then shows."""
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        page.evaluate(_POST_FORM_JS, {"action": action, "fields": fields or {}})
+    return answer.value.status
 
 
 @dataclass

@@ -7,8 +7,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.validators import RegexValidator
 
 from companies.models import Address
+from shop.models import Order
+from shop.selectors import MAX_SEARCH_LENGTH, OrderFilters
 from shop.services.checkout import MAX_NOTES_LENGTH, MAX_PO_NUMBER_LENGTH, OrderDetails
 from shop.services.tokens import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS
 
@@ -164,6 +167,75 @@ class TokenCreateForm(forms.Form):
         max_value=MAX_EXPIRY_DAYS,
         initial=DEFAULT_EXPIRY_DAYS,
     )
+
+
+DATE_MESSAGE = "Enter it as YYYY-MM-DD."
+
+
+def _filter_date(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        # ISO only, as a date input sends it and the API reads it: 03/04/2026 is ambiguous.
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": DATE_MESSAGE},
+    )
+
+
+class OrderFilterForm(forms.Form):
+    """The order history's filters, read from the query string under the API's names
+    (GET /api/v1/orders): every one optional. The page filters by the fields that are valid
+    and shows the others' errors beside them."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *Order.Status.choices],
+        error_messages={"invalid_choice": "Choose a status from the list."},
+    )
+    created_after = _filter_date("Placed from")
+    created_before = _filter_date("Placed until")
+    q = forms.CharField(
+        label="Reference or PO number",
+        required=False,
+        max_length=MAX_SEARCH_LENGTH,
+        validators=[
+            RegexValidator(r"[\x00-\x1f\x7f]", inverse_match=True, message="Remove the control characters.")
+        ],
+        error_messages={"max_length": f"At most {MAX_SEARCH_LENGTH} characters."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        after, before = data.get("created_after"), data.get("created_before")
+        if after and before and before < after:
+            self.add_error("created_before", "Choose a date on or after the “Placed from” date.")
+        return data
+
+    def filters(self) -> OrderFilters:
+        """The valid filters (call after is_valid(): a field with an error is left out)."""
+        data = getattr(self, "cleaned_data", {})
+        return OrderFilters(
+            status=data.get("status") or "",
+            created_after=data.get("created_after"),
+            created_before=data.get("created_before"),
+            q=data.get("q") or "",
+        )
+
+    def query(self) -> dict[str, str]:
+        """The valid filters as the page's links carry them (ISO dates, empty ones left out)."""
+        filters = self.filters()
+        return {
+            name: value
+            for name, value in (
+                ("status", filters.status),
+                ("created_after", filters.created_after.isoformat() if filters.created_after else ""),
+                ("created_before", filters.created_before.isoformat() if filters.created_before else ""),
+                ("q", filters.q),
+            )
+            if value
+        }
 
 
 # --- quick order, saved lists, order again ---------------------------------------------------

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from shop import converters  # noqa: F401  (registers <id:...>)
-from shop.views import cart, catalogue, orders, quick_order, saved_lists, tokens
+from shop.views import cart, catalogue, orders, quick_order, saved_lists, spend, tokens
 
 app_name = "shop"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("orders/<id:pk>/", orders.order_detail, name="order_detail"),
     path("orders/<id:pk>/again/", orders.order_again, name="order_again"),
     path("orders/<id:pk>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("spend/", spend.spend, name="spend"),
     path("quick-order/", quick_order.quick_order, name="quick_order"),
     path("lists/", saved_lists.saved_lists, name="saved_lists"),
     path("lists/add/", saved_lists.saved_list_add_product, name="saved_list_add_product"),

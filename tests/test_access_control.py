@@ -85,6 +85,34 @@ def test_a_buyer_cannot_see_another_buyers_orders_in_the_list_or_the_csv(
     assert others_order.reference not in csv
 
 
+@pytest.mark.parametrize(
+    "query", ["", "?_export=lines", "?status=placed", "?q={reference}", "?q={reference}&_export=lines"]
+)
+def test_a_buyer_cannot_find_another_buyers_order_by_filtering_or_in_the_line_csv(
+    buyer_browser: ShopClient, others_order: Order, query: str
+) -> None:
+    response = buyer_browser.get("/orders/" + query.format(reference=others_order.reference))
+    body = response.getvalue().decode() if response.streaming else response.content.decode()
+
+    assert response.status_code == 200
+    echoed = (f'value="{others_order.reference}"', f"q={others_order.reference}")  # the form, links
+    for text in echoed:
+        body = body.replace(text, "")
+    assert others_order.reference not in body
+    assert others_order.user.email not in body
+
+
+def test_a_buyer_cannot_see_another_buyers_spend(
+    buyer_browser: ShopClient, others_order: Order
+) -> None:
+    response = buyer_browser.get("/spend/")
+
+    assert response.status_code == 200
+    assert response.context["spend"].is_empty
+    assert "Strong white flour" not in response.content.decode()
+    assert Order.objects.filter(pk=others_order.pk, status=Order.Status.PLACED).exists()
+
+
 def test_a_buyer_cannot_cancel_another_buyers_order_in_the_browser(
     buyer_browser: ShopClient, others_order: Order, flour: Product
 ) -> None:

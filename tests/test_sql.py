@@ -21,6 +21,7 @@ STATEMENTS: dict[str, Callable[[], str]] = {
     "stock update": lambda: sql.stock_update_sql(2),
     "order insert": sql.order_insert_sql,
     "product read": lambda: sql.product_read_sql(PRODUCT_READ_FIELDS),
+    "product read by sku": lambda: sql.product_read_sql(PRODUCT_READ_FIELDS, by_sku=True),
     "token lookup": lambda: sql.token_lookup().sql,
 }
 
@@ -164,6 +165,23 @@ def test_on_postgresql_an_order_sends_the_product_read_the_insert_and_the_update
         sql.stock_update_sql(2),
     ]
     assert Product.objects.get(pk=yeast.pk).stock == 3
+
+
+@pytest.mark.postgres
+def test_on_postgresql_an_order_by_sku_sends_the_sku_product_read(
+    postgres_only: None, buyer: Any, make_product: Any
+) -> None:
+    flour = make_product(stock=5, price_breaks=[(3, "11.00")])
+
+    with statements_sent() as sent:
+        placed = services.order_place(user=buyer, lines=[{"sku": flour.sku, "quantity": 3}])
+
+    assert sent[2:] == [
+        sql.product_read_sql(PRODUCT_READ_FIELDS, by_sku=True),
+        sql.order_insert_sql(),
+        sql.stock_update_sql(1),
+    ]
+    assert str(placed.lines[0].unit_price) == "11.00"
 
 
 def test_token_authentication_sends_the_token_lookup(buyer: Any) -> None:

@@ -56,17 +56,11 @@ def pricing(product: Product) -> Price:
 
 
 @register.simple_tag
-def per_measure(amount: Decimal, product: Product) -> str:
-    """"£0.74 / kg": a pack's price per unit of its measure, "" without a measure."""
+def per_measure(amount: Decimal, product: Product, bare: bool = False) -> str:
+    """"£0.74 / kg" (`bare`: "£0.74", under a "Per kg" heading): a pack's price per unit of
+    its measure, "" without a measure."""
     value = price_per_measure(amount, product.measure_amount)
     if value is None:
         return ""
-    return f"{money_display(value, product.currency)} / {product.measure_unit}"
-
-
-@register.filter
-def measure(product: Product) -> str:
-    """"25 kg", "6 l", "50 each"; "" without a measure."""
-    if product.measure_amount is None:
-        return ""
-    return f"{product.measure_amount.normalize():f} {product.measure_unit}"
+    money = money_display(value, product.currency)
+    return money if bare else f"{money} / {product.measure_unit}"

@@ -60,6 +60,13 @@ def _ordering_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapper
 
 
+def _refuse_viewer(request: HttpRequest) -> None:
+    """Before answering bad input: a viewer gets the 403, not an error inviting them to fix the
+    input and post again. Only on that path: valid input reaches a service, which checks the
+    role itself, so a buyer's add to cart reads the membership once."""
+    require_ordering_role(request.user)
+
+
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     candidate = request.POST.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
@@ -82,6 +89,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     form = AddToCartForm(request.POST)
     level, status = messages.ERROR, 422
     if not form.is_valid():
+        _refuse_viewer(request)
         text = _first_error(form)
     else:
         product_id = form.cleaned_data["product"]
@@ -357,6 +365,7 @@ def cart_update(request: HttpRequest, product_id: int) -> HttpResponse:
     input changed, with htmx) and any other line typed over and not saved yet."""
     quantities, errors = _quantities_posted(request, product_id)
     if errors:
+        _refuse_viewer(request)
         error = next(iter(errors.values()))
         return _render_cart(request, status=422, line_errors=errors, notices=[("error", error)])
     try:
@@ -413,6 +422,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     were for the old quantities). Post/redirect/get in every case but a short line, which
     re-renders the cart with the short lines marked.
     """
+    membership = require_ordering_role(request.user)
     form = CheckoutForm(request.POST)
     if not form.is_valid():
         line_errors = form.line_errors()
@@ -427,7 +437,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             )
         return redirect("shop:cart")
     key = str(form.cleaned_data["idempotency_key"])
-    details = _details_form(require_ordering_role(request.user), request.POST)
+    details = _details_form(membership, request.POST)
     assert details is not None
     if not details.is_valid():
         messages.error(

@@ -1,5 +1,6 @@
-"""The company's orders: list (and CSV), detail, order again, cancel. Every member reads them
-all; a viewer cannot order again or cancel (the services refuse, answered with 403)."""
+"""The company's orders: list (filtered; CSV per order or per line), detail, order again,
+cancel. Every member reads them all; a viewer cannot order again or cancel (the services
+refuse, answered with 403)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,13 +14,15 @@ from companies.exceptions import Forbidden
 from companies.selectors import membership_for
 from shop import selectors, services
 from shop.exceptions import InvalidListName, InvalidQuantity, NotCancellable, OrderNotFound
-from shop.forms import OrderAgainForm, SavedListNameForm
+from shop.forms import OrderAgainForm, OrderFilterForm, SavedListNameForm
 from shop.models import Order, Product
 from shop.services.checkout import can_order, require_ordering_role
 from shop.services.pricing import order_totals
 from shop.services.saved_lists import saved_list_from_order
-from shop.tables import OrderTable, table_configure, table_csv_response
+from shop.tables import OrderTable, order_lines_csv_response, table_configure, table_csv_response
 from shop.views.common import report_lines_added, wants_partial
+
+ORDER_FILTER_NAMES = tuple(OrderFilterForm.base_fields)
 
 
 def _order_or_404(request: HttpRequest, pk: int) -> Order:
@@ -30,18 +33,47 @@ def _order_or_404(request: HttpRequest, pk: int) -> Order:
     return order
 
 
+def _without_empty_filters(request: HttpRequest) -> str | None:
+    """The URL without the filters a plain form submits empty (`?status=&q=`), or None when
+    there are none: shared links carry only the filters in use."""
+    query = request.GET.copy()
+    empty = [name for name in ORDER_FILTER_NAMES if "" in query.getlist(name)]
+    if not empty:
+        return None
+    for name in empty:
+        values = [value for value in query.pop(name) if value]
+        if values:
+            query.setlist(name, values)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
 def orders(request: HttpRequest) -> HttpResponse:
+    partial = wants_partial(request)
+    if not partial and (clean_url := _without_empty_filters(request)):
+        return redirect(clean_url)
+    form = OrderFilterForm(request.GET)
+    form.is_valid()  # an invalid field is left out of the filters and shown with its error
+    filters = form.query()
     # The row's "Order again" link, for those who may order.
     exclude = () if can_order(membership_for(request.user)) else ("again",)
-    table = OrderTable(selectors.orders_for(request.user), exclude=exclude)
-    if request.GET.get("_export") == "csv":
+    table = OrderTable(selectors.orders_for(request.user, form.filters()), exclude=exclude)
+    export = request.GET.get("_export")
+    if export == "csv":
         return table_csv_response(request, table, "orders.csv")
-    table_configure(request, table)
-    template = "shop/orders.html#results" if wants_partial(request) else "shop/orders.html"
-    return render(request, template, {"table": table})
+    if export == "lines":
+        return order_lines_csv_response(request, table, "order-lines.csv")
+    if filters:
+        table.empty_text = "No orders match these filters."
+    query = table_configure(request, table, filters=filters)
+    template = "shop/orders.html#results" if partial else "shop/orders.html"
+    response = render(request, template, {"table": table, "form": form, "filtered": bool(filters)})
+    if partial and not form.errors:
+        # The address bar shows what the page shows, without the form's empty fields.
+        response["HX-Push-Url"] = f"{request.path}?{query.urlencode()}" if query else request.path
+    return response
 
 
 def _render_order(

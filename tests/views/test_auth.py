@@ -28,6 +28,7 @@ SHOP_PAGES = [
     reverse("shop:orders"),
     reverse("shop:order_detail", args=[1]),
     reverse("shop:order_cancel", args=[1]),
+    reverse("shop:spend"),
     reverse("shop:tokens"),
 ]
 SHOP_ACTIONS = [

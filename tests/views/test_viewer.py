@@ -97,3 +97,36 @@ def test_every_order_post_is_a_403_and_changes_nothing(
     assert viewer_client.htmx_post(reverse("shop:cart_add"), {"product": flour.pk, "quantity": 1}).status_code == 403
     assert Order.objects.count() == 1 and Order.objects.get().status == Order.Status.PLACED
     assert dict(CartItem.objects.filter(user=viewer).values_list("product_id", "quantity")) == {flour.pk: 1}
+
+
+@pytest.mark.parametrize(
+    "route, data",
+    [
+        ("shop:cart_add", {}),
+        ("shop:cart_add", {"product": "x", "quantity": "abc"}),
+        ("shop:cart_update", {"quantity": "abc"}),
+        ("shop:checkout", {}),
+        ("shop:checkout", {"idempotency_key": KEY, "line-1-quantity": "abc"}),
+    ],
+    ids=["add-empty", "add-bad", "update-bad", "checkout-empty", "checkout-bad-line"],
+)
+@pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
+def test_a_viewer_posting_bad_input_is_refused_not_asked_to_correct_it(
+    viewer_client: ShopClient,
+    viewer: Any,
+    flour: Product,
+    route: str,
+    data: dict[str, str],
+    htmx: bool,
+) -> None:
+    # The role comes before the input: "enter a whole number" or "this cart page was out of
+    # date, place the order again" would invite a viewer to try again.
+    CartItem.objects.create(user=viewer, product=flour, quantity=1)
+    path = reverse(route, args=[flour.pk]) if route == "shop:cart_update" else reverse(route)
+    post = viewer_client.htmx_post if htmx else viewer_client.form_post
+    response = post(path, data)
+    assert response.status_code == 403
+    assert "Not allowed" in response.content.decode()
+    cart = dict(CartItem.objects.filter(user=viewer).values_list("product_id", "quantity"))
+    assert cart == {flour.pk: 1}
+    assert not Order.objects.exists()
