@@ -246,3 +246,23 @@ def test_another_company_cannot_change_or_cart_a_list(
     thursday.refresh_from_db()
     assert thursday.name == "Thursday bakery order" and items_of(thursday)[flour.pk] == 4
     assert cart_of(other_buyer) == {}
+
+
+def test_the_database_keeps_names_unique_per_company_whatever_their_case(
+    buyer: Any, thursday: SavedList
+) -> None:
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SavedList.objects.create(company=thursday.company, name="THURSDAY bakery ORDER")
+
+
+def test_a_name_taken_at_the_same_moment_is_refused_by_the_constraint(
+    buyer: Any, colleague: Any, thursday: SavedList, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two colleagues naming a list at once both pass the read; the constraint decides.
+    monkeypatch.setattr(lists, "_check_name_free", lambda *args, **kwargs: None)
+
+    with pytest.raises(InvalidListName, match="already has a list called"):
+        lists.saved_list_create(user=colleague, name="thursday bakery order")
+    assert SavedList.objects.count() == 1
