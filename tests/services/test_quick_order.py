@@ -81,7 +81,12 @@ def test_the_price_follows_the_lines_price_break(buyer: Any, make_product: Any) 
     assert check.total == Decimal("172.00")
 
 
-def test_an_unknown_sku_is_bad_and_suggests_a_close_match(buyer: Any, flour: Product) -> None:
+def test_an_unknown_sku_is_bad_and_suggests_a_close_match(
+    buyer: Any, flour: Product, make_product: Any
+) -> None:
+    # As alike by trigrams as FLR-STRW-25; the swapped digits make the 25 closer.
+    make_product(sku="FLR-STRW-16", name="Strong white flour, small sack")
+
     (line,) = quick_order_check(user=buyer, text="FLR-STRW-52 3").lines
 
     assert line.status == BAD and line.problem == "Unknown SKU FLR-STRW-52."
