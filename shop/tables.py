@@ -110,11 +110,13 @@ class OrderTable(tables.Table):
         return record.get_status_display()
 
     def render_again(self, record: Order) -> SafeString:
+        # Named "Order again (order 3)", not after the reference: "ORD-000003" names the
+        # reference's own link in the row.
         return format_html(
             '<a class="btn btn-secondary btn-sm" href="{}#order-again">Order again'
-            '<span class="visually-hidden"> from {}</span></a>',
+            '<span class="visually-hidden"> (order {})</span></a>',
             record.get_absolute_url(),
-            record.reference,
+            record.pk,
         )
 
 
