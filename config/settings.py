@@ -37,10 +37,14 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
+    return env_list_sep(name, default, sep=",")
+
+
+def env_list_sep(name: str, default: list[str], *, sep: str) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
+    return [item.strip() for item in raw.split(sep) if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -390,3 +394,20 @@ SHOP_BANK_HOLIDAYS = env_list(
 )
 # The latest delivery date a buyer may ask for, in days from today.
 SHOP_DELIVERY_MAX_DAYS = 90
+# The seller named at the top of order confirmations and invoices (a VAT invoice must give
+# the supplier's name, address and VAT registration number). Sample values: set the real ones.
+# The seller on order confirmations and invoices. The defaults are sample values: production
+# sets its own (check --deploy warns, shop.W001, while the sample VAT number is in use). An
+# invoice copies them when it is issued, so a later change leaves issued invoices as they were.
+SAMPLE_SELLER_VAT_NUMBER = "GB 123 4567 89"
+SHOP_SELLER = {
+    "name": os.environ.get("SHOP_SELLER_NAME", "").strip() or "Millstone Ingredients Ltd",
+    # Address lines separated by "|": "Unit 4, Millstone Yard|Wharf Road|Bristol BS1 6QA".
+    "address": env_list_sep(
+        "SHOP_SELLER_ADDRESS",
+        ["Unit 4, Millstone Yard", "Wharf Road", "Bristol BS1 6QA", "United Kingdom"],
+        sep="|",
+    ),
+    "vat_number": os.environ.get("SHOP_SELLER_VAT_NUMBER", "").strip() or SAMPLE_SELLER_VAT_NUMBER,
+    "email": os.environ.get("SHOP_SELLER_EMAIL", "").strip() or "orders@millstone.example",
+}

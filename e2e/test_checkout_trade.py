@@ -2,8 +2,10 @@
 
 8. A buyer of a company checks out to an address that is not the default, on a date they pick,
    with the PO number the company requires, through the review step; the order page shows them.
+   The buyer downloads the order confirmation (PDF).
 9. Staff confirm the order on its admin page and dispatch it with the list's action; the buyer
-   sees the timeline (placed, confirmed, dispatched, each with its time) on the order page.
+   sees the timeline (placed, confirmed, dispatched, each with its time) on the order page and
+   downloads the invoice (PDF) with its number.
 """
 
 import re
@@ -24,7 +26,7 @@ from shop.models import Order, OrderStatusChange, Product
 from shop.services.checkout import OrderDetails
 from shop.services.delivery import earliest_delivery_date, is_working_day
 from tests.factories import make_company, make_member, make_user
-from ui import Shooter, check_out, long_date, sign_in
+from ui import Shooter, check_out, download_pdf, long_date, sign_in
 
 
 def later_working_day(after: date, days: int) -> date:
@@ -112,6 +114,13 @@ def test_a_buyer_checks_out_with_a_chosen_address_date_and_po_number(
     assert (order.delivery_date, order.po_number) == (DELIVERY_DATE, "PO-88213")
     assert order.notes == "Gate code 4471"
 
+    # The confirmation, as a PDF: no invoice before the order is dispatched.
+    expect(page.get_by_role("link", name=re.compile("Download invoice"))).to_have_count(0)
+    name, text = download_pdf(page, "Download confirmation (PDF)")
+    assert name == f"{order.reference}-confirmation.pdf"
+    for expected in (order.reference, "PO-88213", "9 Yard Road", rye.sku, chips.sku, "110.60"):
+        assert expected in text
+
 
 @pytest.fixture
 def placed_order(company: Company, trade_buyer: Any, products: list[Product]) -> Order:
@@ -183,3 +192,10 @@ def test_staff_confirm_and_dispatch_an_order_and_the_buyer_sees_the_timeline(
     # Dispatched: too late to cancel.
     expect(page.get_by_role("link", name="Cancel order")).to_have_count(0)
     shoot(page, "order-timeline")
+
+    # Dispatched: the invoice, numbered.
+    expect(page.locator("#order-invoice")).to_contain_text("INV-000001")
+    name, text = download_pdf(page, "Download invoice INV-000001 (PDF)")
+    assert name == "INV-000001.pdf"
+    for expected in ("INVOICE", "INV-000001", reference, "PO-90001"):
+        assert expected in text

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from shop import services
 from shop.models import CartItem, Product
 from ui import Shooter, add_to_cart, cart_row, money, nav, product_row, sign_in
 
@@ -89,3 +90,19 @@ def test_a_refused_multiple_is_corrected_from_the_message_without_javascript(
     context = new_context(java_script_enabled=False)
     sign_in(context, buyer, live_server.url)
     refused_then_corrected(context.new_page(), malt, buyer, shoot)
+
+
+def test_the_price_ladder_and_a_refused_cart_line_have_no_serious_accessibility_violations(
+    buyer_page: Page, buyer: Any, malt: Product
+) -> None:
+    from test_accessibility import blocking_violations
+
+    services.cart_add(user=buyer, product_id=malt.pk, quantity=8)
+    Product.objects.filter(pk=malt.pk).update(order_multiple=12)  # the line no longer fits
+
+    buyer_page.goto(f"/products/{malt.pk}/")
+    expect(buyer_page.locator("#price-ladder")).to_be_visible()
+    assert blocking_violations(buyer_page) == []
+    buyer_page.goto("/cart/")
+    expect(buyer_page.locator(".qty-fixes")).to_be_visible()
+    assert blocking_violations(buyer_page) == []

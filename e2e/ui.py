@@ -1,5 +1,6 @@
 """Small page helpers shared by the journeys. Selectors and labels come from docs/UI.md."""
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -10,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import BrowserContext, Locator, Page, expect
+from pypdf import PdfReader
 
 ORDER_URL = re.compile(r"/orders/(\d+)/(\?.*)?$")
 MONEY = re.compile(r"-?\d[\d,]*\.\d{2}")
@@ -150,3 +152,13 @@ class Shooter:
         path = self.folder / f"{self.count:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
+
+
+def download_pdf(page: Page, link_name: str) -> tuple[str, str]:
+    """Click the download link; return the file's suggested name and its text (read with pypdf)."""
+    with page.expect_download() as event:
+        page.get_by_role("link", name=link_name).click()
+    data = open(event.value.path(), "rb").read()
+    assert data.startswith(b"%PDF-")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    return event.value.suggested_filename, text

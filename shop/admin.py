@@ -208,10 +208,12 @@ def _order_status_action(to_status: str, description: str) -> Any:
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["reference", "user", "status", "line_count", "total", "currency", "created_at"]
+    list_display = [
+        "reference", "user", "status", "invoice_number", "line_count", "total", "currency", "created_at",
+    ]
     list_filter = ["status"]
     search_fields = ["user__email", "=id"]
-    list_select_related = ["user"]
+    list_select_related = ["user", "invoice"]
     inlines = [OrderLineInline, OrderStatusChangeInline]
     actions = [
         _order_status_action(Order.Status.CONFIRMED, "Mark confirmed"),
@@ -231,7 +233,15 @@ class OrderAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Order | None = None) -> list[str]:
         # Every field, new ones included: an order changes only through the services, and a
         # save writing the row back could put back a status read before a concurrent change.
-        return [field.name for field in Order._meta.concrete_fields if not field.primary_key]
+        fields = [field.name for field in Order._meta.concrete_fields if not field.primary_key]
+        fields.insert(fields.index("status") + 1, "invoice_number")
+        return fields
+
+    @admin.display(description="Invoice", ordering="invoice__number")
+    def invoice_number(self, obj: Order) -> str:
+        """The invoice issued when the order was dispatched ("-" before)."""
+        invoice = getattr(obj, "invoice", None)
+        return invoice.reference if invoice is not None else "-"
 
     def apply_to_orders(self, request: HttpRequest, queryset: Any, to_status: str) -> None:
         done = []

@@ -170,6 +170,14 @@ class TokenNotFound(ShopError):
     pass
 
 
+class InvoiceNotIssued(ShopError):
+    """The order has no invoice (yet): one is issued when it is dispatched."""
+
+    def __init__(self, order_id: int) -> None:
+        self.order_id = order_id
+        super().__init__(f"Order {order_id} has no invoice: it has not been dispatched.")
+
+
 class SavedListNotFound(ShopError):
     """No such list in the caller's company (another company's list does not exist for you)."""
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.staticfiles.storage import ManifestFilesMixin
+from django.conf import settings
 from django.core import checks
 from django.core.files.storage import storages
 from django.db import connection
@@ -42,6 +43,22 @@ def check_static_files_collected(app_configs: Any = None, **kwargs: Any) -> list
     if problem is None:
         return []
     return [checks.Error(problem, hint=f"Run `{COLLECTSTATIC}`.", id="shop.E001")]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_seller_details(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    # Invoices copy the seller's details when they are issued: sample ones would stay on them.
+    if settings.DEBUG or settings.SHOP_SELLER["vat_number"] != settings.SAMPLE_SELLER_VAT_NUMBER:
+        return []
+    return [
+        checks.Warning(
+            "Invoices would name the sample seller (VAT number "
+            f"{settings.SAMPLE_SELLER_VAT_NUMBER}).",
+            hint="Set SHOP_SELLER_NAME, SHOP_SELLER_ADDRESS, SHOP_SELLER_VAT_NUMBER and "
+            "SHOP_SELLER_EMAIL before the first order is dispatched.",
+            id="shop.W001",
+        )
+    ]
 
 
 @csrf_exempt  # GET only: an odd method gets 405, not a CSRF failure page

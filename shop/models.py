@@ -495,6 +495,82 @@ class OrderStatusChange(models.Model):
         return f"{self.order_id} -> {self.status}"
 
 
+class InvoiceSequence(models.Model):
+    """The last invoice number issued: one row (id 1), locked by each dispatch that issues one.
+
+    A counter row rather than a database SEQUENCE: a sequence's value is spent even when the
+    transaction that drew it rolls back, which would leave a gap in the invoice numbers; this
+    row's increment rolls back with the dispatch (shop.services.invoices).
+    """
+
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="invoice_sequence_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"last invoice number {self.last_number}"
+
+
+class Invoice(models.Model):
+    """The invoice of a dispatched order, issued once, in the dispatch's transaction.
+
+    What it says about the buyer (name, VAT number, invoice address) is copied when it is
+    issued, like an order line's price: a later rename or move does not change an issued
+    invoice. The lines and amounts are the order's, which never change after it is placed.
+    """
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="invoice")
+    # 1, 2, 3, ... without gaps (InvoiceSequence); shown as INV-000001.
+    number = models.PositiveIntegerField(unique=True, editable=False)
+    issued_at = models.DateTimeField(default=timezone.now)
+    company_name = models.CharField(max_length=200)
+    vat_number = models.CharField("VAT number", max_length=20, blank=True, default="")
+    # The company's default address when issued (the delivery address if it had none).
+    address_label = models.CharField(max_length=100, blank=True, default="")
+    address_lines = models.TextField(blank=True, default="")
+    address_postcode = models.CharField(max_length=16, blank=True, default="")
+    address_country = models.CharField(max_length=2, blank=True, default="")
+    # The seller as settings.SHOP_SELLER said when issued: changing it leaves this invoice be.
+    seller_name = models.CharField(max_length=200, blank=True, default="")
+    seller_address = models.TextField(blank=True, default="")
+    seller_vat_number = models.CharField(max_length=30, blank=True, default="")
+    seller_email = models.CharField(max_length=254, blank=True, default="")
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="invoice_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return invoice_reference(self.number)
+
+    @property
+    def address_line_list(self) -> list[str]:
+        return [line.strip() for line in self.address_lines.splitlines() if line.strip()]
+
+    @property
+    def seller(self) -> dict[str, Any]:
+        """The seller as issued, in settings.SHOP_SELLER's shape."""
+        return {
+            "name": self.seller_name,
+            "address": [line for line in self.seller_address.splitlines() if line.strip()],
+            "vat_number": self.seller_vat_number,
+            "email": self.seller_email,
+        }
+
+
+def invoice_reference(number: int) -> str:
+    return f"INV-{number:06d}"
+
+
 class SavedList(models.Model):
     """A company's named list of products and quantities ("Thursday bakery order"), put into
     the cart in one go. Every member sees the company's lists; buyers and admins change them."""

@@ -168,11 +168,12 @@ def orders_for(user: AbstractBaseUser, filters: OrderFilters | None = None) -> Q
 
 
 def order_for(user: AbstractBaseUser, order_id: int) -> Order | None:
-    """One of the company's orders with its lines and status changes, or None: another
-    company's order does not exist for you."""
+    """One of the company's orders with its lines, status changes and invoice (if issued),
+    or None: another company's order does not exist for you."""
     return (
         _company_orders(user)
         .filter(pk=order_id)
+        .select_related("invoice")
         .prefetch_related("lines", "status_changes")
         .first()
     )

@@ -134,13 +134,14 @@ def spend_for(user: AbstractBaseUser, *, today: date | None = None) -> Spend:
         vat[month] += vat_of(amount, Decimal(rate))
         orders[month].add(order_id)
 
+    # Grouped by the category's id (names need not be unique), named after.
     per_category = (
-        lines.values_list("product__category__name")
+        lines.values_list("product__category_id", "product__category__name")
         .annotate(net=Sum("line_total"))
         .order_by()
     )
     category_net = [
-        (name, Decimal(amount).quantize(Decimal("0.01"))) for name, amount in per_category
+        (name, Decimal(amount).quantize(Decimal("0.01"))) for _, name, amount in per_category
     ]
     total = sum((amount for _, amount in category_net), ZERO)
     categories = [

@@ -205,7 +205,11 @@ def csv_response(header: list[str], rows: Iterable[list[Any]], filename: str) ->
     return StreamingHttpResponse(
         lines(),
         content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        # The company's orders: as private as its PDFs, kept by no cache or browser history.
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
     )
 
 

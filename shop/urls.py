@@ -1,7 +1,7 @@
 from django.urls import path
 
 from shop import converters  # noqa: F401  (registers <id:...>)
-from shop.views import cart, catalogue, orders, quick_order, saved_lists, spend, tokens
+from shop.views import cart, catalogue, documents, orders, quick_order, saved_lists, spend, tokens
 
 app_name = "shop"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("orders/<id:pk>/", orders.order_detail, name="order_detail"),
     path("orders/<id:pk>/again/", orders.order_again, name="order_again"),
     path("orders/<id:pk>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("orders/<id:pk>/confirmation.pdf", documents.order_confirmation_pdf, name="order_confirmation_pdf"),
+    path("orders/<id:pk>/invoice.pdf", documents.order_invoice_pdf, name="order_invoice_pdf"),
     path("spend/", spend.spend, name="spend"),
     path("quick-order/", quick_order.quick_order, name="quick_order"),
     path("lists/", saved_lists.saved_lists, name="saved_lists"),

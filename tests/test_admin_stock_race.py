@@ -92,6 +92,10 @@ def product_form(product: Product, **changes: Any) -> dict[str, Any]:
         "stock_change": "",
         "stock_change_reason": "restock",
         "stock_note": "",
+        "min_order_quantity": str(product.min_order_quantity),
+        "order_multiple": str(product.order_multiple),
+        "price_breaks-TOTAL_FORMS": "0",
+        "price_breaks-INITIAL_FORMS": "0",
         **changes,
     }
 

@@ -32,6 +32,10 @@ def production_env(**overrides: str) -> dict[str, str]:
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "shop.example.com",
             "DATABASE_URL": "postgres://shop:secret@db.internal:5432/shop",
+            "SHOP_SELLER_NAME": "Example Mills Ltd",
+            "SHOP_SELLER_ADDRESS": "1 Quay Street|Bristol BS1 4AA",
+            "SHOP_SELLER_VAT_NUMBER": "GB 987 6543 21",
+            "SHOP_SELLER_EMAIL": "accounts@example.com",
         }
     )
     env.update(overrides)
@@ -73,6 +77,29 @@ def test_check_deploy_notices_a_weak_secret_key() -> None:
 
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_while_invoices_would_name_the_sample_seller() -> None:
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(SHOP_SELLER_VAT_NUMBER=None),
+    )
+
+    assert result.returncode != 0
+    assert "shop.W001" in result.stdout + result.stderr
+
+
+def test_the_seller_comes_from_the_environment() -> None:
+    script = "import json; from django.conf import settings; print(json.dumps(settings.SHOP_SELLER))"
+    result = run(["-c", f"import django; django.setup(); {script}"], production_env())
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "name": "Example Mills Ltd",
+        "address": ["1 Quay Street", "Bristol BS1 4AA"],
+        "vat_number": "GB 987 6543 21",
+        "email": "accounts@example.com",
+    }
 
 
 def test_the_shop_refuses_to_start_in_production_without_a_secret_key() -> None:

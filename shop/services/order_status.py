@@ -22,6 +22,7 @@ from shop.models import (
     OrderStatusChange,
     StockMovement,
 )
+from shop.services.invoices import invoice_issue
 from shop.services.order_mail import order_mail_after_commit
 from shop.services.stock import apply_stock_changes, movements_for
 
@@ -31,7 +32,8 @@ logger = logging.getLogger("shop.orders")
 def order_advance(
     *, order_id: int, to_status: str, by: AbstractBaseUser | None, note: str = ""
 ) -> Order:
-    """Move an order to its next status (staff: "by the shop"); mail the buyer on dispatch.
+    """Move an order to its next status (staff: "by the shop"); on dispatch, issue its
+    invoice (the next invoice number, in this transaction) and mail the buyer.
 
     Only the next step is allowed: a placed order is confirmed before it is dispatched, so the
     buyer's timeline never skips a step. Raises TransitionRefused (cancelling included: that
@@ -39,17 +41,27 @@ def order_advance(
     first, so two staff clicking at once record one change; the second is refused.
     """
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("user").filter(pk=order_id).first()
+        # of=("self",): the buyer's user row stays unlocked, so dispatches of one buyer's
+        # orders do not queue on each other.
+        order = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=order_id)
+            .first()
+        )
         if order is None:
             raise OrderNotFound(order_id)
         if ORDER_NEXT_STATUS.get(order.status) != to_status:
             raise TransitionRefused(order_id, order.status, to_status)
+        now = timezone.now()
         order.status = to_status
         order.save(update_fields=["status"])
         OrderStatusChange.objects.create(
-            order=order, status=to_status, at=timezone.now(), by=by, by_staff=True, note=note
+            order=order, status=to_status, at=now, by=by, by_staff=True, note=note
         )
         if to_status == Order.Status.DISPATCHED:
+            # Last in the transaction: the invoice number's lock is held until the commit.
+            invoice_issue(order=order, at=now)
             order_mail_after_commit(order=order, event="dispatched")
     logger.info(
         "order status changed",

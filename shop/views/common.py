@@ -3,8 +3,10 @@
 from collections.abc import Iterable
 
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
+from shop import selectors
+from shop.models import Order
 from shop.services.cart import LineAdded
 
 
@@ -13,6 +15,14 @@ def wants_partial(request: HttpRequest) -> bool:
     # A history-restore request (cache miss after Back) needs the whole page, not the fragment.
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def company_order_or_404(request: HttpRequest, pk: int) -> Order:
+    """One of the company's orders; another company's does not exist (404)."""
+    order = selectors.order_for(request.user, pk)
+    if order is None:
+        raise Http404("No such order.")
+    return order
 
 
 def report_lines_added(

@@ -20,17 +20,9 @@ from shop.services.checkout import can_order, require_ordering_role
 from shop.services.pricing import order_totals
 from shop.services.saved_lists import saved_list_from_order
 from shop.tables import OrderTable, order_lines_csv_response, table_configure, table_csv_response
-from shop.views.common import report_lines_added, wants_partial
+from shop.views.common import company_order_or_404, report_lines_added, wants_partial
 
 ORDER_FILTER_NAMES = tuple(OrderFilterForm.base_fields)
-
-
-def _order_or_404(request: HttpRequest, pk: int) -> Order:
-    """One of the company's orders; another company's does not exist (404)."""
-    order = selectors.order_for(request.user, pk)
-    if order is None:
-        raise Http404("No such order.")
-    return order
 
 
 def _without_empty_filters(request: HttpRequest) -> str | None:
@@ -111,6 +103,7 @@ def _render_order(
             "again_errors": again_form.non_field_errors() if again_form else [],
             "list_form": list_form
             or SavedListNameForm(initial={"name": f"From {order.reference}"}),
+            "invoice": getattr(order, "invoice", None),  # issued on dispatch (None before)
         },
         status=status,
     )
@@ -119,7 +112,7 @@ def _render_order(
 @login_required
 @require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_order(request, _order_or_404(request, pk))
+    return _render_order(request, company_order_or_404(request, pk))
 
 
 @login_required
@@ -128,7 +121,7 @@ def order_again(request: HttpRequest, pk: int) -> HttpResponse:
     """Put the order's lines in the cart, capped to stock: the lines chosen on the order page
     (`choose`, then a `line` checkbox and a `qty-<line id>` quantity per line), or without
     `choose` every line as ordered."""
-    order = _order_or_404(request, pk)
+    order = company_order_or_404(request, pk)
     try:
         require_ordering_role(request.user)
     except Forbidden as exc:
@@ -165,7 +158,7 @@ def order_again(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def order_save_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The order page's "Save as list": a new list of the company holding the order's lines."""
-    order = _order_or_404(request, pk)
+    order = company_order_or_404(request, pk)
     try:
         require_ordering_role(request.user)
     except Forbidden as exc:
@@ -187,7 +180,7 @@ def order_save_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    order = _order_or_404(request, pk)
+    order = company_order_or_404(request, pk)
     try:
         require_ordering_role(request.user)
     except Forbidden as exc:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from companies.models import Address, Company, Membership, Role
 from companies.services import company_create
 from shop.management.commands.sample_db import DEMO_BUYER, ensure_user
-from shop.models import Order
+from shop.models import Invoice, Order, OrderStatusChange
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +72,21 @@ def test_the_sample_history_mails_nobody() -> None:
 
     assert Order.objects.exists()
     assert mail.outbox == []
+
+
+def test_the_dispatched_sample_orders_have_invoices_numbered_in_dispatch_order_without_gaps() -> None:
+    call_command("sample_db", stdout=io.StringIO())
+
+    invoices = list(Invoice.objects.select_related("order").order_by("number"))
+    shipped = Order.objects.filter(status__in=[Order.Status.DISPATCHED, Order.Status.DELIVERED])
+    assert [invoice.number for invoice in invoices] == list(range(1, shipped.count() + 1))
+    assert {invoice.order_id for invoice in invoices} == set(shipped.values_list("pk", flat=True))
+    dispatched_at = dict(
+        OrderStatusChange.objects.filter(status=Order.Status.DISPATCHED).values_list("order_id", "at")
+    )
+    assert [invoice.issued_at for invoice in invoices] == [dispatched_at[i.order_id] for i in invoices]
+    assert [invoice.issued_at for invoice in invoices] == sorted(invoice.issued_at for invoice in invoices)
+    assert all(invoice.company_name == invoice.order.company.name for invoice in invoices)
 
 
 def test_each_sample_company_has_a_saved_list_its_members_can_put_in_the_cart() -> None:

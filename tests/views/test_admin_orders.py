@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shop import services
-from shop.models import Order, OrderStatusChange, Product
+from shop.models import Invoice, Order, OrderStatusChange, Product
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +189,32 @@ def test_the_change_page_shows_the_status_history_read_only(
     assert "Status history" in page
     assert staff.email in page or staff.username in page
     assert 'name="status_changes-0-status"' not in page
+
+
+def test_the_invoice_number_shows_in_the_list_and_on_the_change_page_once_dispatched(
+    staff_client: Client, staff: Any, place: Callable[[], Order]
+) -> None:
+    dispatched, open_order = place(), place()
+    act(staff_client, "mark_confirmed", dispatched, open_order)
+    act(staff_client, "mark_dispatched", dispatched)
+
+    listing = staff_client.get(CHANGELIST).content.decode()
+    change = staff_client.get(reverse("admin:shop_order_change", args=[dispatched.pk])).content.decode()
+    not_yet = staff_client.get(reverse("admin:shop_order_change", args=[open_order.pk])).content.decode()
+
+    assert "INV-000001" in listing and listing.count("INV-0000") == 1
+    assert "INV-000001" in change and 'name="invoice_number"' not in change
+    assert "INV-0000" not in not_yet
+
+
+def test_a_bulk_dispatch_in_the_admin_numbers_the_invoices_in_the_selection_s_order(
+    staff_client: Client, place: Callable[[], Order]
+) -> None:
+    orders = [place() for _ in range(3)]
+    act(staff_client, "mark_confirmed", *orders)
+
+    response = act(staff_client, "mark_dispatched", *reversed(orders))
+
+    assert "3 order(s) marked dispatched" in " ".join(texts(response))
+    numbers = dict(Invoice.objects.values_list("order_id", "number"))
+    assert [numbers[o.pk] for o in orders] == [1, 2, 3]  # one service call per order, by id

@@ -177,3 +177,13 @@ def test_the_page_offers_both_downloads_with_what_they_hold(buyer_client: ShopCl
 
     assert 'href="?status=placed&amp;_export=lines" download>Download order lines (CSV)</a>' in html
     assert 'href="?status=placed&amp;_export=csv" download>Download orders (CSV)</a>' in html
+
+
+@pytest.mark.parametrize("export", ["lines", "csv"])
+def test_no_cache_keeps_a_copy_of_the_companys_orders(
+    buyer_client: ShopClient, order: Order, export: str
+) -> None:
+    response = buyer_client.get(ORDERS, {"_export": export})
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"

@@ -3,7 +3,7 @@ breaks), a demo buyer, a staff user, three sample companies (each with an admin,
 viewer) and a few past orders. Safe to run again: it adds only what is missing."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +17,7 @@ from companies import services as company_services
 from companies.models import Company
 from companies.selectors import membership_for
 from shop import services
-from shop.models import Category, Order, OrderStatusChange, PriceBreak, Product, SavedList
+from shop.models import Category, Invoice, Order, OrderStatusChange, PriceBreak, Product, SavedList
 from shop.services.checkout import OrderDetails
 from shop.services import saved_lists
 from shop.services.order_mail import order_mail_suppressed
@@ -265,7 +265,7 @@ class Command(BaseCommand):
             (9, Status.DISPATCHED), (4, Status.CONFIRMED), (1, Status.PLACED),
         ]
         steps = [Status.CONFIRMED, Status.DISPATCHED, Status.DELIVERED]
-        placed = 0
+        placed: list[tuple[datetime, Order, str]] = []
         for name, _vat, _po_required, domain, _addresses in COMPANIES:
             company = Company.objects.filter(name=name).first()
             buyer = get_user_model().objects.filter(email=f"buyer@{domain}").first()
@@ -279,20 +279,25 @@ class Command(BaseCommand):
                 ]
                 details = OrderDetails(po_number=f"{domain.split('.')[0][:3].upper()}-{2026_000 + n}")
                 order = services.order_place(user=buyer, lines=lines, details=details).order
-                if final == Status.CANCELLED:
-                    services.order_cancel(user=buyer, order_id=order.pk)
-                elif final != Status.PLACED:
-                    for step in steps[: steps.index(final) + 1]:
-                        services.order_advance(order_id=order.pk, to_status=step, by=staff)
                 placed_at = now - timedelta(days=days_ago, hours=rng.randint(0, 6))
-                Order.objects.filter(pk=order.pk).update(
-                    created_at=placed_at,
-                    cancelled_at=placed_at + timedelta(days=1) if final == Status.CANCELLED else None,
-                )
-                for k, change in enumerate(order.status_changes.order_by("at", "pk"), start=1):
-                    OrderStatusChange.objects.filter(pk=change.pk).update(at=placed_at + timedelta(days=k))
-                placed += 1
-        return placed
+                placed.append((placed_at, order, final))
+        # Moved along oldest first across the companies, so the invoices issued on dispatch
+        # are numbered in the order of their (back-dated) dispatch dates.
+        for placed_at, order, final in sorted(placed, key=lambda each: (each[0], each[1].pk)):
+            if final == Status.CANCELLED:
+                services.order_cancel(user=order.user, order_id=order.pk)
+            elif final != Status.PLACED:
+                for step in steps[: steps.index(final) + 1]:
+                    services.order_advance(order_id=order.pk, to_status=step, by=staff)
+            Order.objects.filter(pk=order.pk).update(
+                created_at=placed_at,
+                cancelled_at=placed_at + timedelta(days=1) if final == Status.CANCELLED else None,
+            )
+            for k, change in enumerate(order.status_changes.order_by("at", "pk"), start=1):
+                OrderStatusChange.objects.filter(pk=change.pk).update(at=placed_at + timedelta(days=k))
+                if change.status == Status.DISPATCHED:
+                    Invoice.objects.filter(order=order).update(issued_at=placed_at + timedelta(days=k))
+        return len(placed)
 
     def _generated(self, wanted: int, categories: list[Category], rng: random.Random) -> int:
         have = Product.objects.filter(sku__startswith=GENERATED_SKU_PREFIX).count()

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('companies', '0002_company_for_every_existing_user'),
-        ('shop', '0010_product_pack_rules_price_breaks'),
+        ('shop', '0011_product_pack_rules_price_breaks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -27,7 +27,7 @@ def restore_stock_guard(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0009_pricing_vat_rate'),
+        ('shop', '0010_invoice'),
     ]
 
     operations = [
