@@ -160,8 +160,8 @@ def checkout_journey(
     expect(page.locator("#order-lines")).not_to_contain_text(SALT["name"])
     snap("order-detail")
 
-    # Order again: the same lines back in the cart.
-    page.get_by_role("button", name="Order again").click()
+    # Order again (every line chosen, as the form starts): the same lines back in the cart.
+    page.get_by_role("button", name="Add chosen lines to cart").click()
     expect(page).to_have_url(re.compile(r"/cart/$"))
     expect(page.locator("#messages")).to_contain_text(order.reference)
     expect(badge(page)).to_have_text("7")

@@ -176,3 +176,18 @@ class InvoiceNotIssued(ShopError):
     def __init__(self, order_id: int) -> None:
         self.order_id = order_id
         super().__init__(f"Order {order_id} has no invoice: it has not been dispatched.")
+
+
+class SavedListNotFound(ShopError):
+    """No such list in the caller's company (another company's list does not exist for you)."""
+
+    def __init__(self, list_id: int) -> None:
+        self.list_id = list_id
+        super().__init__(f"List {list_id} does not exist.")
+
+
+class InvalidListName(ShopError):
+    """A list name that is empty, too long, or already another of the company's lists."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)

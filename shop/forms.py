@@ -254,3 +254,143 @@ class OrderFilterForm(forms.Form):
             )
             if value
         }
+
+
+# --- quick order, saved lists, order again ---------------------------------------------------
+
+QUICK_ORDER_MAX_FILE_BYTES = 100 * 1024
+
+
+class QuickOrderForm(forms.Form):
+    """The quick-order box, or a CSV file in its place. `text` (cleaned) is what is checked:
+    the file's content when one is chosen, else the box's."""
+
+    lines = forms.CharField(
+        label="Lines to order",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={"rows": 12, "spellcheck": "false", "autocomplete": "off", "class": "quick-lines"}
+        ),
+    )
+    csv_file = forms.FileField(label="Or upload a CSV file", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["csv_file"].widget.attrs["accept"] = ".csv,.txt,.tsv,text/csv,text/plain"
+
+    def clean_csv_file(self) -> str | None:
+        upload = self.cleaned_data.get("csv_file")
+        if upload is None:
+            return None
+        if upload.size > QUICK_ORDER_MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"That file is {upload.size // 1024:,} KB: quick order reads CSV files up to "
+                f"{QUICK_ORDER_MAX_FILE_BYTES // 1024} KB (200 lines)."
+            )
+        raw = upload.read()
+        if raw.startswith(b"PK\x03\x04") or b"\x00" in raw[:1024]:
+            raise forms.ValidationError(
+                "That is not a CSV file. Save the spreadsheet as CSV (comma or semicolon "
+                "separated) and upload that, or paste the rows into the box."
+            )
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        return raw.decode("latin-1")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        text = data.get("csv_file") or data.get("lines") or ""
+        if not self.errors and not text.strip():
+            raise forms.ValidationError("Paste your lines into the box, or choose a CSV file.")
+        data["text"] = text.replace("\r\n", "\n").replace("\r", "\n")
+        return data
+
+
+class SavedListNameForm(forms.Form):
+    name = forms.CharField(label="List name", max_length=100)
+
+
+class SavedListAddForm(forms.Form):
+    """Add a product to a list: by id (a product page) or by SKU (the list's own page)."""
+
+    product = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    sku = forms.CharField(label="SKU", max_length=40, required=False)
+    quantity = quantity_field()
+
+
+class AddToListForm(forms.Form):
+    """A product page's "Add to list": one of the company's lists, or a new one by name."""
+
+    product = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    saved_list = forms.TypedChoiceField(label="List", coerce=int, required=False)
+    new_name = forms.CharField(label="Or a new list", max_length=100, required=False)
+    quantity = quantity_field()
+
+    def __init__(self, *args: Any, lists: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["saved_list"].choices = [("", "New list…"), *((s.pk, s.name) for s in lists)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("saved_list") and not (data.get("new_name") or "").strip():
+            self.add_error("new_name", "Choose a list, or name a new one.")
+        return data
+
+
+ITEM_FIELD = re.compile(r"^item-(\d{1,18})-quantity$")
+
+
+class SavedListQuantitiesForm(forms.Form):
+    """Every item's quantity as the list page posts it (`item-<product id>-quantity`)."""
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        for name in sorted(data or ()):
+            if ITEM_FIELD.match(name):
+                self.fields[name] = quantity_field()
+
+    @property
+    def quantities(self) -> dict[int, int]:
+        return {
+            int(match.group(1)): value
+            for name, value in self.cleaned_data.items()
+            if (match := ITEM_FIELD.match(name))
+        }
+
+    def item_errors(self) -> dict[int, str]:
+        return {
+            int(match.group(1)): str(errors[0])
+            for name, errors in self.errors.items()
+            if (match := ITEM_FIELD.match(name))
+        }
+
+
+class OrderAgainForm(forms.Form):
+    """The order page's "order again": a checkbox per line (`line`, the order line's id) and a
+    quantity per line (`qty-<line id>`); only the checked lines' quantities are read."""
+
+    def __init__(self, data: Any = None, *, line_ids: Iterable[int], **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.line_ids = list(line_ids)
+        self.fields["line"] = forms.TypedMultipleChoiceField(
+            choices=[(pk, pk) for pk in self.line_ids], coerce=int, required=False
+        )
+        checked = set(data.getlist("line")) if data is not None else set()
+        for pk in self.line_ids:
+            if str(pk) in checked:
+                self.fields[f"qty-{pk}"] = quantity_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("line") and "line" not in self.errors:
+            raise forms.ValidationError("Choose at least one line to add to your cart.")
+        return data
+
+    @property
+    def quantities(self) -> dict[int, int]:
+        """{order line id: quantity} of the checked lines; call after is_valid()."""
+        return {pk: self.cleaned_data[f"qty-{pk}"] for pk in self.cleaned_data["line"]}

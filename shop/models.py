@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -640,3 +641,67 @@ class Invoice(models.Model):
 
 def invoice_reference(number: int) -> str:
     return f"INV-{number:06d}"
+
+
+class SavedList(models.Model):
+    """A company's named list of products and quantities ("Thursday bakery order"), put into
+    the cart in one go. Every member sees the company's lists; buyers and admins change them."""
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="saved_lists"
+    )
+    name = models.CharField(max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            # "Thursday order" and "thursday order" are one list to a buyer choosing from a menu.
+            models.UniqueConstraint(
+                Lower("name"), "company", name="saved_list_name_unique_per_company"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:saved_list", args=[self.pk])
+
+
+class SavedListItem(models.Model):
+    saved_list = models.ForeignKey(SavedList, on_delete=models.CASCADE, related_name="items")
+    # A product taken off the catalogue leaves the lists with it.
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["saved_list", "product"], name="saved_list_one_line_per_product"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="saved_list_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_id} on list {self.saved_list_id}"
+
+    @property
+    def unit_price(self) -> Decimal:
+        """As a cart line of this quantity would pay (read the items through
+        shop.selectors.saved_list_items: contract price and price breaks)."""
+        from shop.services.pricing import cart_item_price  # shop.services imports this module
+
+        return cart_item_price(self).amount  # type: ignore[arg-type]  # an item like a cart line
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity

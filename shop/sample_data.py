@@ -342,3 +342,50 @@ PRODUCT_LABELS: dict[str, tuple[list[str], list[str], str]] = {
     "VIN-MALT-20": (["cereals_gluten"], ["vegan", "vegetarian"], "England"),
     "ACD-CIT-5": ([], ["vegan", "vegetarian", "halal", "kosher"], "China"),
 }
+
+
+# --- Saved lists: company name -> [(list name, [(sku, quantity)])], made by the company's buyer.
+SAVED_LISTS: dict[str, list[tuple[str, list[tuple[str, int]]]]] = {
+    "Millstone Demo Bakery": [
+        (
+            "Weekly bread order",
+            [("FLR-STRW-25", 6), ("FLR-WHML-25", 2), ("LEV-YST-FRS-1", 8), ("SLT-FINE-25", 1)],
+        ),
+    ],
+    "Rye & Barley Bakery": [
+        (
+            "Thursday bakery order",
+            [
+                ("FLR-STRW-25", 8), ("FLR-RYE-LT-25", 4), ("FLR-RYE-DK-25", 2),
+                ("FLR-SPLT-16", 2), ("LEV-YST-FRS-1", 10), ("SLT-FINE-25", 1),
+                ("GRN-SUNF-10", 1), ("GRN-LINS-10", 1), ("SUG-CAST-25", 2),
+                ("DRY-BUT-UNS-10", 3),
+            ],
+        ),
+        (
+            "Christmas stollen",
+            [
+                ("FLR-PLN-16", 2), ("FRT-SULT-12", 2), ("FRT-PEEL-5", 1),
+                ("NUT-ALM-GRD-5", 1), ("SPC-MIX-1", 1), ("SUG-ICNG-15", 1),
+            ],
+        ),
+    ],
+    "Hopfield Brewing Co": [
+        (
+            "Pale ale brew day",
+            [
+                ("MLT-PALE-25", 8), ("MLT-CRYS-25", 1), ("MLT-WHT-25", 1),
+                ("HOP-CASC-1", 3), ("HOP-CITRA-1", 2), ("LEV-ALE-US05-500", 1),
+            ],
+        ),
+    ],
+    "Fire & Vine Sauces": [
+        (
+            "Hot sauce batch",
+            [
+                ("SPC-CHL-FLK-1", 4), ("SPC-PAP-SMK-1", 2), ("VIN-CDR-20", 2),
+                ("SUG-DMRA-25", 1), ("SLT-SEA-FLK-5", 1), ("ACD-CIT-5", 1),
+            ],
+        ),
+    ],
+}

@@ -13,11 +13,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Lower
 
 from shop import search
 from shop.allergens import ALLERGENS, DIETARY
-from shop.models import ApiToken, CartItem, Category, Order, Product
+from shop.models import ApiToken, CartItem, Category, Order, Product, SavedList, SavedListItem
 from shop.services.pricing import cart_items_with_prices, with_contract_price, with_price_breaks
 
 PRODUCT_ORDERINGS = {
@@ -481,3 +481,41 @@ def product_get(product_id: int, *, user: AbstractBaseUser | None = None) -> Pro
     if user is not None:
         products = with_contract_price(products, user=user)
     return products.first()
+
+
+def saved_lists_for(user: AbstractBaseUser) -> QuerySet[SavedList]:
+    """The user's company's saved lists by name, each with `item_count` and who made it."""
+    return (
+        SavedList.objects.filter(company__memberships__user=user)
+        .select_related("created_by")
+        .annotate(item_count=Count("items"))
+        .order_by(Lower("name"), "id")
+    )
+
+
+def saved_list_for(user: AbstractBaseUser, list_id: int) -> SavedList | None:
+    """One of the company's lists, or None: another company's list does not exist for you."""
+    return (
+        SavedList.objects.filter(company__memberships__user=user, pk=list_id)
+        .select_related("created_by")
+        .first()
+    )
+
+
+def saved_list_items(saved_list: SavedList, *, user: AbstractBaseUser) -> QuerySet[SavedListItem]:
+    """A list's items in the order added, each with its product and category and the user's
+    company's `contract_price` (SavedListItem.unit_price)."""
+    return cart_items_with_prices(  # any rows with a product_id: annotates the contract price
+        SavedListItem.objects.filter(saved_list=saved_list)
+        .select_related("product", "product__category")
+        .order_by("added_at", "id"),
+        user=user,
+    )
+
+
+def product_by_sku(sku: str) -> Product | None:
+    """The active product with this SKU, as stored or upper-cased ("flr-strw-25")."""
+    sku = sku.strip()
+    if not sku:
+        return None
+    return Product.objects.filter(sku__in={sku, sku.upper()}, is_active=True).first()

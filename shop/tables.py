@@ -106,11 +106,21 @@ class OrderTable(tables.Table):
         accessor="user__email", verbose_name="Placed by", order_by=("user__email", "id")
     )
     po_number = tables.Column(verbose_name="PO number", order_by=("po_number", "id"))
+    # To the order page's "order again" form (choose lines); left out for a viewer.
+    again = tables.Column(
+        empty_values=(),
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
+        attrs={"td": {"class": "actions"}},
+    )
 
     class Meta:
         model = Order
         fields = ("created_at", "reference", "line_count", "total", "status")
-        sequence = ("created_at", "reference", "line_count", "total", "status", "po_number", "placed_by")
+        sequence = (
+            "created_at", "reference", "line_count", "total", "status", "po_number", "placed_by", "again"
+        )
         template_name = "shop/tables/table.html"
         attrs = {"id": "order-table", "class": "data-table"}
         row_attrs = {"data-order-id": lambda record: record.pk}
@@ -130,6 +140,16 @@ class OrderTable(tables.Table):
 
     def value_status(self, value: str, record: Order) -> str:
         return record.get_status_display()
+
+    def render_again(self, record: Order) -> SafeString:
+        # Named "Order again (order 3)", not after the reference: "ORD-000003" names the
+        # reference's own link in the row.
+        return format_html(
+            '<a class="btn btn-secondary btn-sm" href="{}#order-again">Order again'
+            '<span class="visually-hidden"> (order {})</span></a>',
+            record.get_absolute_url(),
+            record.pk,
+        )
 
 
 def _whole_number(raw: str | None, *, maximum: int | None = None) -> int | None:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from shop import converters  # noqa: F401  (registers <id:...>)
-from shop.views import cart, catalogue, documents, orders, spend, tokens
+from shop.views import cart, catalogue, documents, orders, quick_order, saved_lists, spend, tokens
 
 app_name = "shop"
 
@@ -22,6 +22,22 @@ urlpatterns = [
     path("orders/<id:pk>/confirmation.pdf", documents.order_confirmation_pdf, name="order_confirmation_pdf"),
     path("orders/<id:pk>/invoice.pdf", documents.order_invoice_pdf, name="order_invoice_pdf"),
     path("spend/", spend.spend, name="spend"),
+    path("quick-order/", quick_order.quick_order, name="quick_order"),
+    path("lists/", saved_lists.saved_lists, name="saved_lists"),
+    path("lists/add/", saved_lists.saved_list_add_product, name="saved_list_add_product"),
+    path("lists/from-cart/", saved_lists.saved_list_from_cart, name="saved_list_from_cart"),
+    path("lists/<id:pk>/", saved_lists.saved_list, name="saved_list"),
+    path("lists/<id:pk>/items/", saved_lists.saved_list_items, name="saved_list_items"),
+    path("lists/<id:pk>/items/add/", saved_lists.saved_list_add, name="saved_list_add"),
+    path(
+        "lists/<id:pk>/items/<id:product_id>/remove/",
+        saved_lists.saved_list_remove,
+        name="saved_list_remove",
+    ),
+    path("lists/<id:pk>/rename/", saved_lists.saved_list_rename, name="saved_list_rename"),
+    path("lists/<id:pk>/delete/", saved_lists.saved_list_delete, name="saved_list_delete"),
+    path("lists/<id:pk>/to-cart/", saved_lists.saved_list_to_cart, name="saved_list_to_cart"),
+    path("orders/<id:pk>/save-list/", orders.order_save_list, name="order_save_list"),
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/<id:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

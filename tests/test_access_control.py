@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from companies.models import ContractPrice
 from shop import services
-from shop.models import ApiToken, CartItem, Order, Product, StockMovement
+from shop.models import ApiToken, CartItem, Order, Product, SavedList, StockMovement
+from shop.services import saved_lists
 from tests.checkout import checkout_data
 from tests.conftest import PASSWORD
 from tests.views.conftest import ShopClient
@@ -158,6 +160,91 @@ def test_a_buyer_cannot_revoke_another_buyers_token_in_the_browser(
     token.refresh_from_db()
     assert token.revoked_at is None
     assert "theirs" not in buyer_browser.get("/tokens/").content.decode()
+
+
+# --- Another company's saved lists, and the fast-ordering pages -------------------------------
+
+
+@pytest.fixture
+def others_list(other_buyer, flour: Product) -> SavedList:
+    return saved_lists.saved_list_create(
+        user=other_buyer, name="Their Thursday order", items=[(flour.pk, 3)]
+    )
+
+
+def test_a_buyer_cannot_see_another_companys_lists(
+    buyer_browser: ShopClient, others_list: SavedList
+) -> None:
+    index = buyer_browser.get("/lists/").content.decode()
+    detail = buyer_browser.get(f"/lists/{others_list.pk}/")
+    confirm = buyer_browser.get(f"/lists/{others_list.pk}/delete/")
+
+    assert "Their Thursday order" not in index
+    assert detail.status_code == 404 and "Their Thursday order" not in detail.content.decode()
+    assert confirm.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/lists/{list}/items/", {"item-{product}-quantity": "9"}),
+        ("/lists/{list}/items/add/", {"sku": "SKU-0001", "quantity": "1"}),
+        ("/lists/{list}/items/{product}/remove/", {}),
+        ("/lists/{list}/rename/", {"name": "Mine now"}),
+        ("/lists/{list}/delete/", {}),
+        ("/lists/{list}/to-cart/", {}),
+        ("/lists/add/", {"product": "{product}", "saved_list": "{list}", "quantity": "1"}),
+    ],
+)
+def test_a_buyer_cannot_change_or_cart_another_companys_list(
+    buyer_browser: ShopClient, buyer, others_list: SavedList, flour: Product, path: str, data: dict
+) -> None:
+    ids = {"list": others_list.pk, "product": flour.pk}
+    filled = {key.format(**ids): value.format(**ids) for key, value in data.items()}
+
+    response = buyer_browser.form_post(path.format(**ids), filled)
+
+    # 404, or for the product page's form (whose list choices are the buyer's own) a refusal
+    # on the form: either way the list and the cart are untouched.
+    assert response.status_code in ((302,) if path == "/lists/add/" else (404,))
+    others_list.refresh_from_db()
+    assert others_list.name == "Their Thursday order"
+    assert dict(others_list.items.values_list("product_id", "quantity")) == {flour.pk: 3}
+    assert not CartItem.objects.filter(user=buyer).exists()
+
+
+def test_a_buyer_cannot_save_another_companys_order_as_a_list(
+    buyer_browser: ShopClient, others_order: Order
+) -> None:
+    response = buyer_browser.form_post(f"/orders/{others_order.pk}/save-list/", {"name": "Theirs"})
+
+    assert response.status_code == 404
+    assert not SavedList.objects.exists()
+
+
+def test_a_buyer_cannot_order_again_chosen_lines_of_another_companys_order(
+    buyer_browser: ShopClient, buyer, others_order: Order
+) -> None:
+    line = others_order.lines.get()
+
+    response = buyer_browser.form_post(
+        f"/orders/{others_order.pk}/again/", {"choose": "1", "line": line.pk, f"qty-{line.pk}": "1"}
+    )
+
+    assert response.status_code == 404
+    assert not CartItem.objects.filter(user=buyer).exists()
+
+
+def test_quick_order_never_shows_or_adds_another_companys_contract_price(
+    buyer_browser: ShopClient, buyer, other_buyer, flour: Product
+) -> None:
+    ContractPrice.objects.create(company=other_buyer.membership.company, product=flour, price="1.00")
+
+    html = buyer_browser.form_post(
+        "/quick-order/", {"lines": f"{flour.sku} 2", "action": "check"}
+    ).content.decode()
+
+    assert "£21.40" in html and "£1.00" not in html
 
 
 # --- Another buyer's orders: API ----------------------------------------------------------------

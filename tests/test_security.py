@@ -7,7 +7,8 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from shop import services
-from shop.models import ApiToken, CartItem, Order, Product
+from shop.models import ApiToken, CartItem, Order, Product, SavedList, SavedListItem
+from shop.services import saved_lists
 from tests.views.conftest import ShopClient
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,8 @@ def shop_state(buyer, make_product) -> dict[str, int]:
     order = services.order_place(user=buyer, lines=[(flour.pk, 1)]).order
     services.cart_add(user=buyer, product_id=flour.pk, quantity=2)
     services.token_create(user=buyer, name="ERP")
-    return {"product": flour.pk, "order": order.pk}
+    saved = saved_lists.saved_list_create(user=buyer, name="Thursday", items=[(flour.pk, 2)])
+    return {"product": flour.pk, "order": order.pk, "list": saved.pk}
 
 
 @pytest.fixture
@@ -73,6 +75,10 @@ BUYER_PAGES = [
     "/orders/{order}/",
     "/orders/{order}/cancel/",
     "/tokens/",
+    "/quick-order/",
+    "/lists/",
+    "/lists/{list}/",
+    "/lists/{list}/delete/",
     "/accounts/email/",
     "/accounts/logout/",
     "/no-such-page/",
@@ -150,6 +156,15 @@ STATE_CHANGING = [
     ("/orders/{order}/again/", {}),
     ("/orders/{order}/cancel/", {}),
     ("/tokens/", {"name": "new", "expires_in_days": "30"}),
+    ("/quick-order/", {"lines": "SKU-0001 1", "action": "add"}),
+    ("/lists/", {"name": "New list"}),
+    ("/lists/{list}/items/", {"item-{product}-quantity": "5"}),
+    ("/lists/{list}/items/{product}/remove/", {}),
+    ("/lists/{list}/rename/", {"name": "Renamed"}),
+    ("/lists/{list}/delete/", {}),
+    ("/lists/{list}/to-cart/", {}),
+    ("/lists/from-cart/", {"name": "From cart"}),
+    ("/orders/{order}/save-list/", {"name": "From order"}),
 ]
 
 
@@ -158,6 +173,8 @@ def snapshot(buyer) -> tuple:
         sorted(CartItem.objects.filter(user=buyer).values_list("product_id", "quantity")),
         sorted(Order.objects.filter(user=buyer).values_list("pk", "status")),
         sorted(ApiToken.objects.filter(user=buyer).values_list("pk", "revoked_at")),
+        sorted(SavedList.objects.values_list("pk", "name")),
+        sorted(SavedListItem.objects.values_list("saved_list_id", "product_id", "quantity")),
         list(Product.objects.values_list("pk", "stock")),
     )
 
@@ -168,7 +185,7 @@ def test_state_changing_requests_need_the_csrf_token(
 ) -> None:
     buyer_browser.csrf_token()
     before = snapshot(buyer)
-    filled = {key: value.format(**shop_state) for key, value in data.items()}
+    filled = {key.format(**shop_state): value.format(**shop_state) for key, value in data.items()}
 
     form = buyer_browser.post(path.format(**shop_state), filled)
     htmx = buyer_browser.post(path.format(**shop_state), filled, HTTP_HX_REQUEST="true")
@@ -181,7 +198,8 @@ def test_state_changing_requests_need_the_csrf_token(
 @pytest.mark.parametrize(
     "path",
     ["/cart/add/", "/cart/{product}/quantity/", "/cart/{product}/remove/", "/cart/fit/",
-     "/cart/checkout/", "/orders/{order}/again/", "/tokens/1/revoke/"],
+     "/cart/checkout/", "/orders/{order}/again/", "/tokens/1/revoke/", "/lists/{list}/to-cart/",
+     "/lists/{list}/rename/", "/lists/from-cart/", "/orders/{order}/save-list/"],
 )
 def test_state_changing_urls_refuse_get(
     buyer_browser: ShopClient, buyer, shop_state: dict[str, int], path: str

@@ -2,7 +2,9 @@
 
 from shop.services.cart import (
     CartChange,
+    LineAdded,
     cart_add,
+    cart_add_lines,
     cart_add_order,
     cart_fit_to_stock,
     cart_remove,
@@ -34,7 +36,9 @@ __all__ = [
     "CartChange",
     "IssuedToken",
     "PlacedOrder",
+    "LineAdded",
     "cart_add",
+    "cart_add_lines",
     "cart_add_order",
     "cart_fit_to_stock",
     "cart_remove",

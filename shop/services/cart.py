@@ -6,7 +6,7 @@ a line itself (to stock, "order again"), rounded down to an allowed quantity, th
 when none fits.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from shop.exceptions import (
     ShortLine,
 )
 from shop.models import CartItem, Order, OrderLine, Product
+from shop.services import packs
 from shop.services.checkout import require_ordering_role
 from shop.services.packs import require_allowed, round_down, rule_text
 
@@ -34,6 +35,49 @@ class CartChange:
     # The pack rule in words ("sold in multiples of 8") when it, not only the stock, set the
     # quantity: capped to stock and rounded down to an allowed quantity. "" otherwise.
     pack_rule: str = ""
+
+
+@dataclass(frozen=True)
+class LineAdded:
+    """What cart_add_lines did with one product: added in full, capped, or refused."""
+
+    product_id: int
+    name: str
+    requested: int
+    added: int  # 0: refused
+    in_cart: int  # the cart line's quantity now
+    problem: str = ""  # why less than requested was added
+    available: int | None = None  # the stock, when stock capped or refused the line
+    # The pack rule in words ("sold in multiples of 8") when rounding down to it, not only
+    # the stock, lowered the line (order again of a whole order). "" otherwise.
+    pack_rule: str = ""
+
+    @property
+    def quantity(self) -> int:
+        """What the cart holds now, as CartChange.quantity."""
+        return self.in_cart
+
+    @property
+    def is_full(self) -> bool:
+        return self.added == self.requested
+
+    @property
+    def is_capped(self) -> bool:
+        return 0 < self.added < self.requested
+
+    @property
+    def is_refused(self) -> bool:
+        return self.added == 0
+
+
+def pack_rule_message(product: Product, quantity: int) -> str | None:
+    """Why the product's pack rules (shop.services.packs) refuse `quantity`, as a sentence
+    naming the nearest allowed quantities ("Sold in multiples of 8: 8 or 16."); None: allowed.
+    For the lines the cart takes several at a time, quick order and saved lists."""
+    problem = packs.quantity_problem(product, quantity)
+    if problem is None:
+        return None
+    return f"{problem[:1].upper()}{problem[1:]}."
 
 
 def _check_quantity(quantity: object) -> int:
@@ -222,53 +266,155 @@ def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
     return changes
 
 
-def cart_add_order(*, user: AbstractBaseUser, order_id: int) -> list[CartChange]:
-    """"Order again": put an earlier order's lines in the cart, capped to what is in stock and
-    rounded down to quantities the pack rules allow now.
+def cart_add_lines(
+    *, user: AbstractBaseUser, lines: Iterable[tuple[int, int]], cap_to_stock: bool
+) -> list[LineAdded]:
+    """Add several products to the cart at once: quick order, a saved list, order again.
 
-    Returns one CartChange per line whose quantity was lowered (or left out entirely, quantity
-    what the cart holds: unchanged). Any of the company's orders; another company's does not
-    exist (OrderNotFound).
+    `lines` are (product id, quantity); lines naming the same product are added together. One
+    LineAdded per product, in the order first named: added in full, capped or refused. The
+    pack rules apply to the cart line's new quantity and refuse a line they do not allow.
+    Stock refuses a line asking for more than is left (counting what the cart holds), or
+    with `cap_to_stock` caps it to the largest quantity the stock and the pack rules allow.
+    A product no longer for sale is refused. Nothing is written for a refused line; the
+    others are written together.
+
+    The same statements for 1 line or 200: the membership, the cart lines locked, the
+    products, one insert-or-update of every line added.
+    """
+    require_ordering_role(user)
+    return _add_lines(user, lines, cap_to_stock=cap_to_stock)
+
+
+def _add_lines(
+    user: AbstractBaseUser,
+    lines: Iterable[tuple[int, int]],
+    *,
+    cap_to_stock: bool,
+    round_to_pack: bool = False,
+) -> list[LineAdded]:
+    """cart_add_lines without the role check; `round_to_pack` (with `cap_to_stock`) rounds a
+    quantity the pack rules refuse down to an allowed one instead of refusing the line."""
+    wanted: dict[int, int] = {}
+    for product_id, quantity in lines:
+        _check_quantity(quantity)
+        wanted[product_id] = wanted.get(product_id, 0) + quantity
+    if not wanted:
+        return []
+    outcomes: list[LineAdded] = []
+    with transaction.atomic():
+        held = dict(
+            CartItem.objects.select_for_update(of=("self",))
+            .filter(user=user, product_id__in=list(wanted))
+            .order_by("product_id")
+            .values_list("product_id", "quantity")
+        )
+        products = Product.objects.in_bulk(list(wanted))
+        for product_id, requested in wanted.items():
+            outcomes.append(
+                _line_outcome(
+                    products.get(product_id),
+                    product_id=product_id,
+                    requested=requested,
+                    in_cart=held.get(product_id, 0),
+                    cap_to_stock=cap_to_stock,
+                    round_to_pack=round_to_pack,
+                )
+            )
+        rows = [
+            CartItem(user=user, product_id=line.product_id, quantity=line.in_cart)
+            for line in outcomes
+            if line.added
+        ]
+        if rows:
+            # One statement for new and existing lines. The existing ones are locked above; a
+            # line for a new product added meanwhile from another tab of the same user takes
+            # this quantity (its own add is lost, never doubled).
+            CartItem.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["user", "product"],
+                update_fields=["quantity", "updated_at"],
+            )
+    return outcomes
+
+
+def _line_outcome(
+    product: Product | None,
+    *,
+    product_id: int,
+    requested: int,
+    in_cart: int,
+    cap_to_stock: bool,
+    round_to_pack: bool,
+) -> LineAdded:
+    name = product.name if product else f"Product {product_id}"
+
+    def outcome(total: int, problem: str = "", available: int | None = None, rule: str = "") -> LineAdded:
+        return LineAdded(
+            product_id=product_id,
+            name=name,
+            requested=requested,
+            added=total - in_cart,
+            in_cart=total,
+            problem=problem,
+            available=available,
+            pack_rule=rule,
+        )
+
+    if product is None or not product.is_active:
+        return outcome(in_cart, "No longer for sale.")
+    wanted = in_cart + requested
+    pack_problem = pack_rule_message(product, wanted)
+    too_many = wanted > settings.SHOP_MAX_LINE_QUANTITY
+    short = wanted > product.stock
+    if not (pack_problem or too_many or short):
+        return outcome(wanted)
+    if pack_problem and not round_to_pack:
+        return outcome(in_cart, pack_problem)
+    if too_many:
+        problem = f"A cart line can hold at most {settings.SHOP_MAX_LINE_QUANTITY:,}."
+    elif short:
+        problem = f"Only {product.stock:,} in stock" + (
+            f" ({in_cart:,} already in your cart)." if in_cart else "."
+        )
+    else:
+        problem = pack_problem or ""
+    available = product.stock if short else None
+    if not cap_to_stock:
+        return outcome(in_cart, problem, available)
+    # Capped: within stock and the line limit, on a quantity the pack rules allow; the cart
+    # never loses what it held.
+    limit = min(wanted, product.stock, settings.SHOP_MAX_LINE_QUANTITY)
+    total = max(in_cart, round_down(product, limit))
+    rule = rule_text(product) if total < limit else ""
+    return outcome(total, problem, available, rule)
+
+
+def cart_add_order(
+    *, user: AbstractBaseUser, order_id: int, quantities: Mapping[int, int] | None = None
+) -> list[LineAdded]:
+    """"Order again": put an earlier order's lines in the cart, capped to what is in stock
+    (cart_add_lines with cap_to_stock), one LineAdded per product.
+
+    `quantities` chooses lines and quantities, {order line id: quantity}: a quantity typed
+    there that the pack rules refuse is refused, naming the nearest allowed ones. None: every
+    line at its ordered quantity, rounded down to what the pack rules allow now (they may have
+    changed since), `pack_rule` saying so. Any of the company's orders; another company's does
+    not exist (OrderNotFound). A line id not on the order is an InvalidQuantity.
     """
     company_id = require_ordering_role(user).company_id
-    if not Order.objects.filter(pk=order_id, company_id=company_id).exists():
+    ordered = list(
+        OrderLine.objects.filter(order_id=order_id, order__company_id=company_id)
+        .order_by("id")
+        .values_list("pk", "product_id", "quantity")
+    )
+    if not ordered:  # every order has a line: no lines, no order of this company
         raise OrderNotFound(order_id)
-    capped: list[CartChange] = []
-    with transaction.atomic():
-        lines = list(
-            OrderLine.objects.filter(order_id=order_id).select_related("product").order_by("id")
-        )
-        existing = {
-            item.product_id: item
-            for item in CartItem.objects.select_for_update().filter(user=user)
-        }
-        for line in lines:
-            product = line.product
-            item = existing.get(product.pk)
-            in_cart = item.quantity if item else 0
-            available = product.stock if product.is_active else 0
-            cap = min(available, settings.SHOP_MAX_LINE_QUANTITY)
-            wanted = in_cart + line.quantity
-            # The line's new total: what was asked, within stock, on an allowed quantity; the
-            # cart never loses what it held.
-            total = max(in_cart, round_down(product, min(wanted, cap)))
-            if total < wanted:
-                capped.append(
-                    CartChange(
-                        product_id=product.pk,
-                        name=line.name,
-                        requested=line.quantity,
-                        quantity=total,
-                        pack_rule=rule_text(product) if total < min(wanted, cap) else "",
-                    )
-                )
-            if total == in_cart:
-                continue
-            if item is None:
-                existing[product.pk] = CartItem.objects.create(
-                    user=user, product=product, quantity=total
-                )
-            else:
-                item.quantity = total
-                item.save(update_fields=["quantity", "updated_at"])
-    return capped
+    if quantities is None:
+        chosen = [(product_id, quantity) for _, product_id, quantity in ordered]
+        return _add_lines(user, chosen, cap_to_stock=True, round_to_pack=True)
+    if set(quantities) - {pk for pk, _, _ in ordered}:
+        raise InvalidQuantity("That line is not on this order.")
+    chosen = [(product_id, quantities[pk]) for pk, product_id, _ in ordered if pk in quantities]
+    return _add_lines(user, chosen, cap_to_stock=True)

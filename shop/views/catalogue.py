@@ -89,5 +89,10 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "shop/product_detail.html",
-        {"product": product, "price": product_price(product)},
+        {
+            "product": product,
+            "price": product_price(product),
+            # For "Add to a list"; read only when the template shows that form (can_order).
+            "lists": selectors.saved_lists_for(request.user),
+        },
     )

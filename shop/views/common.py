@@ -1,9 +1,13 @@
 """What every HTML view module shares."""
 
+from collections.abc import Iterable
+
+from django.contrib import messages
 from django.http import Http404, HttpRequest
 
 from shop import selectors
 from shop.models import Order
+from shop.services.cart import LineAdded
 
 
 def wants_partial(request: HttpRequest) -> bool:
@@ -19,3 +23,41 @@ def company_order_or_404(request: HttpRequest, pk: int) -> Order:
     if order is None:
         raise Http404("No such order.")
     return order
+
+
+def report_lines_added(
+    request: HttpRequest,
+    outcomes: Iterable[LineAdded],
+    *,
+    success: str,
+    nothing: str,
+    requested: str = "asked for",
+) -> None:
+    """Messages for lines put in the cart together (a saved list, order again): `success` if
+    any went in (else `nothing`), then each line capped by stock ("2 in cart (<requested> 3)")
+    and each refused, with why (pack rules, no longer for sale, no stock)."""
+    outcomes = list(outcomes)
+    capped = [line for line in outcomes if line.is_capped]
+    refused = [line for line in outcomes if line.is_refused]
+    if any(line.added for line in outcomes):
+        messages.success(request, success)
+    else:
+        messages.error(request, nothing)
+    if capped:
+        messages.warning(
+            request,
+            "Capped to what is in stock"
+            + (" and the pack rules" if any(line.pack_rule for line in capped) else "")
+            + ": "
+            + "; ".join(
+                f"{line.name}: {line.in_cart:,} in cart ({requested} {line.requested:,}"
+                + (f"; {line.pack_rule}" if line.pack_rule else "")
+                + ")"
+                for line in capped
+            ),
+        )
+    if refused:
+        messages.warning(
+            request,
+            "Not added: " + "; ".join(f"{line.name}: {line.problem}" for line in refused),
+        )

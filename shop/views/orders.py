@@ -11,14 +11,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from companies.exceptions import Forbidden
+from companies.selectors import membership_for
 from shop import selectors, services
-from shop.exceptions import NotCancellable, OrderNotFound
-from shop.forms import OrderFilterForm
-from shop.models import Order
-from shop.services.checkout import require_ordering_role
+from shop.exceptions import InvalidListName, InvalidQuantity, NotCancellable, OrderNotFound
+from shop.forms import OrderAgainForm, OrderFilterForm, SavedListNameForm
+from shop.models import Order, Product
+from shop.services.checkout import can_order, require_ordering_role
 from shop.services.pricing import order_totals
+from shop.services.saved_lists import saved_list_from_order
 from shop.tables import OrderTable, order_lines_csv_response, table_configure, table_csv_response
-from shop.views.common import company_order_or_404, wants_partial
+from shop.views.common import company_order_or_404, report_lines_added, wants_partial
 
 ORDER_FILTER_NAMES = tuple(OrderFilterForm.base_fields)
 
@@ -47,7 +49,9 @@ def orders(request: HttpRequest) -> HttpResponse:
     form = OrderFilterForm(request.GET)
     form.is_valid()  # an invalid field is left out of the filters and shown with its error
     filters = form.query()
-    table = OrderTable(selectors.orders_for(request.user, form.filters()))
+    # The row's "Order again" link, for those who may order.
+    exclude = () if can_order(membership_for(request.user)) else ("again",)
+    table = OrderTable(selectors.orders_for(request.user, form.filters()), exclude=exclude)
     export = request.GET.get("_export")
     if export == "csv":
         return table_csv_response(request, table, "orders.csv")
@@ -64,47 +68,113 @@ def orders(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-@require_GET
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = company_order_or_404(request, pk)
+def _render_order(
+    request: HttpRequest,
+    order: Order,
+    *,
+    again_form: OrderAgainForm | None = None,
+    list_form: SavedListNameForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    lines = list(order.lines.all())
+    # What each line's product is now, for "order again" (one query).
+    products = Product.objects.in_bulk({line.product_id for line in lines})
+    again_rows = [
+        {
+            "line": line,
+            "product": products.get(line.product_id),
+            "field": f"qty-{line.pk}",
+            "checked": again_form is None or str(line.pk) in again_form.data.getlist("line"),
+            "quantity": (
+                again_form.data.get(f"qty-{line.pk}", line.quantity) if again_form else line.quantity
+            ),
+            "error": " ".join(again_form.errors.get(f"qty-{line.pk}", [])) if again_form else "",
+        }
+        for line in lines
+    ]
     return render(
         request,
         "shop/order_detail.html",
         {
             "order": order,
             "just_placed": request.GET.get("placed") == "1",
-            "totals": order_totals(order.lines.all()),  # at the rates the lines were ordered at
+            "totals": order_totals(lines),  # at the rates the lines were ordered at
+            "again_rows": again_rows,
+            "again_errors": again_form.non_field_errors() if again_form else [],
+            "list_form": list_form
+            or SavedListNameForm(initial={"name": f"From {order.reference}"}),
             "invoice": getattr(order, "invoice", None),  # issued on dispatch (None before)
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_order(request, company_order_or_404(request, pk))
 
 
 @login_required
 @require_POST
 def order_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put the order's lines in the cart, capped to stock: the lines chosen on the order page
+    (`choose`, then a `line` checkbox and a `qty-<line id>` quantity per line), or without
+    `choose` every line as ordered."""
     order = company_order_or_404(request, pk)
     try:
-        capped = services.cart_add_order(user=request.user, order_id=order.pk)
+        require_ordering_role(request.user)
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc)) from None
+    quantities = None
+    if request.POST.get("choose"):
+        form = OrderAgainForm(request.POST, line_ids=[line.pk for line in order.lines.all()])
+        if not form.is_valid():
+            return _render_order(request, order, again_form=form, status=422)
+        quantities = form.quantities
+    try:
+        outcomes = services.cart_add_order(
+            user=request.user, order_id=order.pk, quantities=quantities
+        )
     except Forbidden as exc:
         raise PermissionDenied(str(exc)) from None
     except OrderNotFound:
         raise Http404("No such order.") from None
-    messages.success(request, f"The lines of {order.reference} are in your cart.")
-    if capped:
-        messages.warning(
-            request,
-            "Capped to what is in stock"
-            + (" and the pack rules" if any(change.pack_rule for change in capped) else "")
-            + ": "
-            + "; ".join(
-                f"{change.name}: {change.quantity:,} in cart (ordered {change.requested:,}"
-                + (f"; {change.pack_rule}" if change.pack_rule else "")
-                + ")"
-                for change in capped
-            ),
-        )
+    except InvalidQuantity as exc:
+        messages.error(request, str(exc))
+        return redirect(order)
+    chosen = "The lines" if quantities is None else "The chosen lines"
+    report_lines_added(
+        request,
+        outcomes,
+        success=f"{chosen} of {order.reference} are in your cart.",
+        nothing=f"Nothing of {order.reference} could be put in your cart.",
+        requested="ordered",
+    )
     return redirect("shop:cart")
+
+
+@login_required
+@require_POST
+def order_save_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The order page's "Save as list": a new list of the company holding the order's lines."""
+    order = company_order_or_404(request, pk)
+    try:
+        require_ordering_role(request.user)
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc)) from None
+    form = SavedListNameForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = saved_list_from_order(
+                user=request.user, order_id=order.pk, name=form.cleaned_data["name"]
+            )
+        except InvalidListName as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, f"{order.reference} is saved as the list “{saved.name}”.")
+            return redirect(saved)
+    return _render_order(request, order, list_form=form, status=422)
 
 
 @login_required

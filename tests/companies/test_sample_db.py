@@ -87,3 +87,22 @@ def test_the_dispatched_sample_orders_have_invoices_numbered_in_dispatch_order_w
     assert [invoice.issued_at for invoice in invoices] == [dispatched_at[i.order_id] for i in invoices]
     assert [invoice.issued_at for invoice in invoices] == sorted(invoice.issued_at for invoice in invoices)
     assert all(invoice.company_name == invoice.order.company.name for invoice in invoices)
+
+
+def test_each_sample_company_has_a_saved_list_its_members_can_put_in_the_cart() -> None:
+    from shop.models import SavedList
+    from shop.services.packs import is_allowed
+
+    call_command("sample_db", stdout=io.StringIO())
+    lists_before = sorted(SavedList.objects.values_list("company__name", "name"))
+    call_command("sample_db", stdout=io.StringIO())
+
+    assert sorted(SavedList.objects.values_list("company__name", "name")) == lists_before
+    names = {name for name, _ in lists_before}
+    assert names >= {"Rye & Barley Bakery", "Hopfield Brewing Co", "Fire & Vine Sauces", "Millstone Demo Bakery"}
+    assert ("Rye & Barley Bakery", "Thursday bakery order") in lists_before
+    for saved in SavedList.objects.prefetch_related("items__product"):
+        items = list(saved.items.all())
+        assert len(items) >= 4 and saved.created_by.email.startswith("buyer@")
+        for item in items:  # quantities the pack rules allow, so the list goes in the cart whole
+            assert is_allowed(item.product, item.quantity), (saved.name, item.product.sku)

@@ -103,7 +103,8 @@ def test_detail_shows_the_lines_as_ordered(
     assert "Dark rye flour" in html and "Renamed later" not in html
     assert f"Order {order.reference}" in html
     assert 'id="order-lines"' in html and rye.sku in html and "£28.10" in html
-    assert ">Order again</button>" in html and ">Cancel order</a>" in html
+    assert ">Add chosen lines to cart</button>" in html and ">Cancel order</a>" in html
+    assert 'id="order-again"' in html
     assert 'id="order-placed"' not in html
 
 

@@ -18,8 +18,9 @@ from companies.models import Company
 from companies.selectors import membership_for
 from shop import services
 from shop.allergens import ALLERGENS, DIETARY
-from shop.models import Category, Invoice, Order, OrderStatusChange, PriceBreak, Product
+from shop.models import Category, Invoice, Order, OrderStatusChange, PriceBreak, Product, SavedList
 from shop.services.checkout import OrderDetails
+from shop.services import saved_lists
 from shop.services.order_mail import order_mail_suppressed
 from shop.services.packs import first_quantity
 from companies.models import ContractPrice
@@ -33,6 +34,7 @@ from shop.sample_data import (
     PRODUCT_LABELS,
     PRODUCTS,
     SAMPLE_ROLES,
+    SAVED_LISTS,
     VAT_RATES,
     SampleAddress,
     measure_of,
@@ -114,6 +116,7 @@ class Command(BaseCommand):
         self._vat_rates()
         self._labels()
         self._contract_prices()
+        self._saved_lists(buyer)
         with order_mail_suppressed():
             orders = self._past_orders(buyer)
             orders += self._company_histories(staff, rng)
@@ -169,6 +172,25 @@ class Command(BaseCommand):
             for sku, price in prices:
                 ContractPrice.objects.get_or_create(
                     company=company, product_id=by_sku[sku], defaults={"price": Decimal(price)}
+                )
+
+    def _saved_lists(self, demo_buyer: Any) -> None:
+        """Each company's lists, made by its buyer through the service; a list already there
+        (by name) is left as it is."""
+        by_sku = dict(Product.objects.values_list("sku", "pk"))
+        buyers = {DEMO_COMPANY[0]: demo_buyer}
+        for name, _vat, _po, domain, _addresses in COMPANIES:
+            buyers[name] = get_user_model().objects.filter(email=f"buyer@{domain}").first()
+        for company_name, lists in SAVED_LISTS.items():
+            buyer = buyers.get(company_name)
+            membership = membership_for(buyer) if buyer else None
+            if membership is None:
+                continue
+            for list_name, items in lists:
+                if SavedList.objects.filter(company=membership.company, name__iexact=list_name).exists():
+                    continue
+                saved_lists.saved_list_create(
+                    user=buyer, name=list_name, items=[(by_sku[sku], qty) for sku, qty in items]
                 )
 
     def _trade_units(self) -> None:
