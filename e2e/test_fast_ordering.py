@@ -87,11 +87,11 @@ def test_a_pasted_order_with_three_bad_lines_is_fixed_and_checked_out(
     expect(page.locator("#messages")).to_contain_text("Added 9 lines to your cart")
     expect(page.locator("#cart-badge")).to_have_text("22")
     box = page.get_by_label("Lines still to fix")
-    expect(box).to_have_value("FLR-STRW-52\t3\nMLT-PALE-25\t10\nFLR-00-25\t20")
+    expect(box).to_have_value("SKU\tQty\nFLR-STRW-52\t3\nMLT-PALE-25\t10\nFLR-00-25\t20")  # under its header
     shoot(page, "added")
 
     # Fixed from what the page says: the suggested SKU, the nearer multiple, what is in stock.
-    box.fill("FLR-STRW-25\t3\nMLT-PALE-25\t8\nFLR-00-25\t8")
+    box.fill("SKU\tQty\nFLR-STRW-25\t3\nMLT-PALE-25\t8\nFLR-00-25\t8")
     page.get_by_role("button", name="Check lines").click()
     expect(page.locator("#quick-order-summary")).to_contain_text("3 ready")
     page.get_by_role("button", name="Add 3 good lines to cart").click()

@@ -394,6 +394,15 @@ def _check_product_line(line: CheckedLine) -> None:
     if not product.is_active:
         line.status, line.problem = BAD, "No longer for sale."
         return
+    if line.in_cart + line.quantity > settings.SHOP_MAX_LINE_QUANTITY:
+        # Lines naming one SKU are added together: their sum can pass the cart's line limit.
+        held = f" with the {line.in_cart:,} in your cart" if line.in_cart else ""
+        line.status = BAD
+        line.problem = (
+            f"That is {line.in_cart + line.quantity:,}{held}: a cart line holds at most "
+            f"{settings.SHOP_MAX_LINE_QUANTITY:,}."
+        )
+        return
     if problem := pack_rule_message(product, line.in_cart + line.quantity):
         if line.in_cart:
             problem = f"With the {line.in_cart:,} in your cart: {problem}"
@@ -487,8 +496,13 @@ class QuickOrderResult:
 
     @property
     def leftover_text(self) -> str:
-        """The lines still to fix, as pasted, for the box."""
-        return "\n".join(line.text for line in self.check.lines if line.status == BAD)
+        """The lines still to fix, as pasted, for the box; under the pasted header row, if
+        there was one, so that its columns read them again as they were read this time."""
+        bad = [line.text for line in self.check.lines if line.status == BAD]
+        if not bad:
+            return ""
+        header = [line.text for line in self.check.lines if line.parsed.kind == HEADER][:1]
+        return "\n".join(header + bad)
 
     @property
     def added_lines(self) -> list[CheckedLine]:

@@ -190,7 +190,7 @@ def test_add_puts_every_good_line_in_the_cart_and_leaves_the_bad_ones(
 
     assert cart_of(buyer) == {"FLR-STRW-25": 5, "FLR-00-25": 2}
     assert statuses(result.check) == {1: SKIPPED, 2: ADDED, 3: BAD, 4: SKIPPED, 5: ADDED, 6: BAD, 7: ADDED}
-    assert result.leftover_text == "MLT-PALE-25;10\nFLR-STRW-52;1"
+    assert result.leftover_text == "SKU;Qty\nMLT-PALE-25;10\nFLR-STRW-52;1"
     assert {(line.name, line.added) for line in result.added} == {("Strong white flour", 5), ("Tipo 00 flour", 2)}
 
 
@@ -219,13 +219,50 @@ def test_no_line_is_ever_dropped_silently(
     assert numbers == list(range(1, len(text.splitlines()) + 1))
     assert all(line.status in (ADDED, BAD, SKIPPED) for line in result.check.lines)
     left = result.leftover_text.splitlines()
-    for line in result.check.lines:
+    assert left[0] == "Item code, Quantity"  # the header stays above the lines to fix
+    for line in result.check.lines[1:]:
         # Added lines are in the cart, bad ones back in the box, skipped ones blank or the header.
         assert (line.text in left) == (line.status == BAD)
         if line.status == SKIPPED:
             assert line.parsed.kind in ("blank", "header")
         if line.status == ADDED:
             assert line.product is not None and line.product.sku in cart_of(buyer)
+
+
+def test_the_lines_left_to_fix_keep_the_header_that_says_which_column_is_which(
+    buyer: Any, flour: Product
+) -> None:
+    text = "Price;Qty;Code;Description\n21.40;4;FLR-STRW-25;Strong white flour\n9.99;2;NOPE-1;Unknown"
+
+    result = quick_order_add(user=buyer, text=text)
+    assert cart_of(buyer) == {"FLR-STRW-25": 4}
+    assert result.leftover_text == "Price;Qty;Code;Description\n9.99;2;NOPE-1;Unknown"
+
+    # Read again (the page after the redirect), the line is still SKU NOPE-1, quantity 2.
+    (header, line) = quick_order_check(user=buyer, text=result.leftover_text).lines
+    assert header.status == SKIPPED
+    assert (line.parsed.sku, line.parsed.quantity, line.status) == ("NOPE-1", 2, BAD)
+
+
+def test_nothing_is_left_in_the_box_when_every_line_went_in(buyer: Any, flour: Product) -> None:
+    result = quick_order_add(user=buyer, text="SKU,Qty\nFLR-STRW-25,4")
+
+    assert result.leftover_text == ""
+
+
+def test_lines_of_one_sku_adding_up_past_the_cart_line_limit_are_refused_not_a_crash(
+    buyer: Any, make_product: Callable[..., Product], settings: Any
+) -> None:
+    make_product(sku="SLT-FINE-25", name="Fine salt", stock=50_000, price="12.00")
+    text = "SLT-FINE-25 6000\nSLT-FINE-25 6000"
+
+    check = quick_order_check(user=buyer, text=text)
+    assert [line.status for line in check.lines] == [BAD, BAD]
+    assert "at most 10,000" in check.lines[0].problem
+
+    result = quick_order_add(user=buyer, text=text)
+    assert result.added == [] and cart_of(buyer) == {}
+    assert result.leftover_text == text
 
 
 def test_a_line_the_cart_refuses_at_add_time_turns_bad(

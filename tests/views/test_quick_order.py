@@ -126,10 +126,11 @@ def test_add_puts_the_good_lines_in_the_cart_and_keeps_the_bad_ones_in_the_box(
     html = buyer_client.get(URL).content.decode()
     assert "Added 7 lines to your cart (6 products" in html
     assert "3 lines need fixing" in html
-    assert textarea(html) == "\n".join(BAD_LINES)
+    assert textarea(html) == "\n".join(["SKU\tQty", *BAD_LINES])  # under the pasted header
     assert 'id="quick-order-added"' in html and "Line 2 (and 12)" in html
     assert "Skipped: the header row (line 1) and blank line 7." in html
-    assert set(rows(html).values()) == {"bad"}  # the box's lines, checked again
+    # The box's lines, checked again: the header skipped, the three still bad.
+    assert sorted(rows(html).values()) == ["bad", "bad", "bad", "skipped"]
 
 
 def test_the_page_after_adding_shows_it_once_and_a_reload_adds_nothing(
@@ -189,7 +190,7 @@ def test_a_csv_file_is_read_and_its_rows_land_in_the_box(
     assert response.status_code == 302
     assert cart_of(buyer) == {"FLR-STRW-25": 4}
     html = buyer_client.get(URL).content.decode()
-    assert textarea(html) == "SUG-CAST-25;Sugar;2,5"
+    assert textarea(html) == "Code;Description;Quantity\nSUG-CAST-25;Sugar;2,5"
     assert "Quantity 2,5 is not a whole number." in html
 
 
