@@ -13,6 +13,10 @@ def membership_for(user: Any) -> Membership | None:
     """The user's membership with its company, or None (anonymous, or a user with no company)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
+    # The API's token lookup reads the membership with the token, in the same request
+    # (shop.sql.token_lookup): a role changed since the request began applies from the next.
+    if (read := getattr(user, "membership_read", None)) is not None:
+        return read[0]
     return Membership.objects.select_related("company").filter(user_id=user.pk).first()
 
 
@@ -26,6 +30,13 @@ def members_of(company_id: int) -> QuerySet[Membership]:
 
 def addresses_of(company_id: int) -> QuerySet[Address]:
     return Address.objects.filter(company_id=company_id).order_by("-is_default", "label", "id")
+
+
+def default_address_of(membership: Membership) -> Address | None:
+    """The membership's company's default delivery address, or None (it has none)."""
+    if (read := getattr(membership, "default_address_read", None)) is not None:
+        return read[0]  # read with the membership (shop.sql.token_lookup)
+    return addresses_of(membership.company_id).filter(is_default=True).first()
 
 
 def address_for(company_id: int, address_id: int) -> Address | None:

@@ -10,7 +10,8 @@ order and API paths, compiling the ORM's query cost several times the CPU of run
 - product_read_sql: the products an order names (by id or SKU), with their pack rules, the
   buyer's company's contract prices and the price breaks (PostgreSQL; on SQLite the ORM's
   values_list, which converts its decimals).
-- token_lookup: an API token with its user, built into model instances (both databases).
+- token_lookup: an API token with its user, the user's membership and company and the
+  company's default address, built into model instances (both databases).
 
 Every table and column name comes from the models' _meta, quoted by the backend. The INSERTs
 write every field Model.save() would write, with the values the ORM would send (Field.pre_save,
@@ -31,7 +32,7 @@ from django.db import connection
 from django.db.models import Field, Model
 from django.db.models.expressions import Col
 
-from companies.models import ContractPrice, Membership
+from companies.models import Address, Company, ContractPrice, Membership
 from shop.models import ApiToken, Order, OrderLine, PriceBreak, Product, StockMovement
 
 
@@ -264,19 +265,43 @@ def _select_columns(model: type[Model], alias: str) -> tuple[str, ModelColumns]:
 
 @dataclass(frozen=True)
 class TokenLookup:
-    sql: str  # one parameter: the token's prefix
-    token: ModelColumns  # the row's first len(token.names) columns
-    user: ModelColumns  # the rest
+    """One parameter: the token's prefix. The row holds the token's columns, its user's, then
+    (LEFT JOINs, NULL without them) the user's membership, its company and the company's
+    default delivery address, in that order."""
+
+    sql: str
+    token: ModelColumns
+    user: ModelColumns
+    membership: ModelColumns
+    company: ModelColumns
+    address: ModelColumns
 
     def build(self, row: Sequence[Any]) -> ApiToken:
-        split = len(self.token.names)
-        token = self.token.build(row[:split])
-        token.user = self.user.build(row[split:])
+        """The token with `token.user`; the user carries its membership (None without one) as
+        companies.selectors.membership_for reads it, and the membership its company's default
+        address (companies.selectors.default_address_of)."""
+        parts = []
+        start = 0
+        for columns in (self.token, self.user, self.membership, self.company, self.address):
+            parts.append(row[start : start + len(columns.names)])
+            start += len(columns.names)
+        token_row, user_row, membership_row, company_row, address_row = parts
+        token = self.token.build(token_row)
+        token.user = self.user.build(user_row)
+        membership = None
+        if membership_row[0] is not None:
+            membership = self.membership.build(membership_row)
+            membership.company = self.company.build(company_row)
+            address = self.address.build(address_row) if address_row[0] is not None else None
+            membership.default_address_read = (address,)
+        token.user.membership_read = (membership,)
         return token
 
 
 def token_lookup() -> TokenLookup:
-    """The live (unrevoked) token with a prefix, joined with its user, and how to build them."""
+    """The live (unrevoked) token with a prefix, joined with its user, the user's membership and
+    company, and the company's default address, and how to build them: the API reads on every
+    request what an order needs of the buyer in this one statement."""
     return _token_lookup(connection.alias)
 
 
@@ -285,14 +310,29 @@ def _token_lookup(alias: str) -> TokenLookup:
     user_model = get_user_model()
     token_sql, token_columns = _select_columns(ApiToken, "t")
     user_sql, user_columns = _select_columns(user_model, "u")
+    membership_sql, membership_columns = _select_columns(Membership, "m")
+    company_sql, company_columns = _select_columns(Company, "c")
+    address_sql, address_columns = _select_columns(Address, "a")
     sql = (
-        f"SELECT {token_sql}, {user_sql} FROM {_table(ApiToken)} t "
+        f"SELECT {token_sql}, {user_sql}, {membership_sql}, {company_sql}, {address_sql} "
+        f"FROM {_table(ApiToken)} t "
         f"JOIN {_table(user_model)} u "
         f"ON u.{_name(user_model._meta.pk.column)} = t.{_column(ApiToken, 'user')} "
+        f"LEFT JOIN {_table(Membership)} m "
+        f"ON m.{_column(Membership, 'user')} = u.{_name(user_model._meta.pk.column)} "
+        f"LEFT JOIN {_table(Company)} c "
+        f"ON c.{_column(Company, 'id')} = m.{_column(Membership, 'company')} "
+        # At most one row: one membership per user, one default address per company (both
+        # unique constraints).
+        f"LEFT JOIN {_table(Address)} a "
+        f"ON a.{_column(Address, 'company')} = m.{_column(Membership, 'company')} "
+        f"AND a.{_column(Address, 'is_default')} "
         f"WHERE t.{_column(ApiToken, 'prefix')} = %s "
         f"AND t.{_column(ApiToken, 'revoked_at')} IS NULL"
     )
-    return TokenLookup(sql, token_columns, user_columns)
+    return TokenLookup(
+        sql, token_columns, user_columns, membership_columns, company_columns, address_columns
+    )
 
 
 def clear_caches() -> None:

@@ -10,6 +10,8 @@ import pytest
 from django.db import connection, models
 from django.db.models import Model
 
+from companies.models import Address
+from companies.selectors import default_address_of, membership_for
 from shop import services, sql
 from shop.models import Order, OrderLine, Product
 from shop.services.orders import PRODUCT_READ_FIELDS
@@ -192,3 +194,75 @@ def test_token_authentication_sends_the_token_lookup(buyer: Any) -> None:
         assert services.token_authenticate(issued.secret).user == buyer
 
     assert sent == [sql.token_lookup().sql]
+
+
+def test_the_token_lookup_brings_the_membership_its_company_and_the_default_address(
+    buyer: Any,
+) -> None:
+    membership = buyer.membership
+    default = Address.objects.create(
+        company=membership.company, label="Bakehouse", lines="1 Mill Lane\nLeeds",
+        postcode="LS1 1AA", is_default=True,
+    )
+    Address.objects.create(
+        company=membership.company, label="Depot", lines="2 Dock Road\nHull",
+        postcode="HU1 1AA",
+    )
+    issued = services.token_create(user=buyer)
+
+    with statements_sent() as sent:
+        token = services.token_authenticate(issued.secret)
+        read = membership_for(token.user)
+        address = default_address_of(read)
+
+    assert len(sent) <= 2  # the lookup, and the first use's timestamp
+    assert sent[0] == sql.token_lookup().sql
+    assert (read.pk, read.role, read.company.name) == (
+        membership.pk, membership.role, membership.company.name
+    )
+    assert address == default and address.postcode == "LS1 1AA"
+
+
+def test_a_company_without_a_default_address_has_none_from_the_token_lookup(buyer: Any) -> None:
+    token = services.token_authenticate(services.token_create(user=buyer).secret)
+
+    with statements_sent() as sent:
+        assert default_address_of(membership_for(token.user)) is None
+
+    assert sent == []
+
+
+def test_a_token_user_without_a_company_has_no_membership(buyer: Any) -> None:
+    buyer.membership.delete()
+    token = services.token_authenticate(services.token_create(user=buyer).secret)
+
+    with statements_sent() as sent:
+        assert membership_for(token.user) is None
+
+    assert sent == []
+
+
+@pytest.mark.postgres
+def test_on_postgresql_an_api_order_sends_the_token_lookup_then_the_orders_statements(
+    postgres_only: None, buyer: Any, make_product: Any, client: Any
+) -> None:
+    """The role, company and default address come with the token: no read of their own."""
+    flour = make_product(stock=5)
+    issued = services.token_create(user=buyer)
+    services.token_authenticate(issued.secret)  # records the first use
+
+    with statements_sent() as sent:
+        response = client.post(
+            "/api/v1/orders",
+            {"lines": [{"product": flour.pk, "quantity": 1}]},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {issued.secret}", "X-Forwarded-Proto": "https"},
+        )
+
+    assert response.status_code == 201, response.content
+    assert sent == [
+        sql.token_lookup().sql,
+        sql.product_read_sql(PRODUCT_READ_FIELDS),
+        sql.order_insert_sql(),
+        sql.stock_update_sql(1),
+    ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from companies.exceptions import Forbidden
 from companies.models import Address, Membership, Role
-from companies.selectors import addresses_of, membership_for
+from companies.selectors import address_for, default_address_of, membership_for
 from shop.exceptions import InvalidOrder
 from shop.services.delivery import delivery_date_errors
 
@@ -100,11 +100,10 @@ def resolve_details(
     if details.delivery_date is not None:
         if date_errors := delivery_date_errors(details.delivery_date, today):
             errors["delivery_date"] = date_errors
-    addresses = addresses_of(membership.company_id)
     if details.delivery_address_id is None:
-        address = addresses.filter(is_default=True).first()
+        address = default_address_of(membership)
     else:
-        address = addresses.filter(pk=details.delivery_address_id).first()
+        address = address_for(membership.company_id, details.delivery_address_id)
         if address is None:
             errors["delivery_address"] = ["Not one of your company's delivery addresses."]
     if errors:
