@@ -19,9 +19,11 @@ from shop.services.stock import movements_for
 
 @cache
 def _company_of(user_id: int) -> int:
-    """The user's company, read once per user through Django's own connection: the services
-    read the membership (role and company) and the delivery address on every order, two
-    SELECTs this ceiling leaves out (it measures the order's own statements)."""
+    """The user's company, read once per user through Django's own connection: the API reads
+    it with the token (shop.sql.token_lookup), which this ceiling leaves out. The order's mail
+    task row, which the service inserts in the order's transaction before the stock update,
+    is left out too: the ceiling is the order's own statements, so it can only be higher
+    than with it."""
     return Membership.objects.values_list("company_id", flat=True).get(user_id=user_id)
 
 

@@ -1,11 +1,17 @@
 """Mail to the person who placed an order: when it is placed, dispatched and cancelled.
 
-Queued with shop.services.mail.mail_enqueue after the order's transaction commits (nothing is
-sent for a write that rolls back), as a robust on_commit callback: whatever queuing raises is
-logged by Django and never fails the order that was already written.
+The request queues only the order's id and the event (order_mail_queue); the worker reads the
+order, renders the message and hands it to shop.services.mail, whose task sends it and retries.
+Nothing is sent for a write that rolls back:
+- with the database task backend the task row is written inside the order's transaction, so it
+  commits or rolls back with the order (one commit, and no mail lost to a crash between the
+  order's COMMIT and a separate INSERT); a queue that cannot write is a database that cannot
+  write the order either;
+- with any other backend (immediate, in development and tests) it is queued by a robust
+  on_commit callback: whatever queuing raises is logged by Django and never fails the order.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import partial
@@ -14,9 +20,12 @@ from typing import Literal
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django_tasks_db.backend import DatabaseBackend
 
-from shop.models import Order, OrderLine
+from shop.models import Invoice, Order
 from shop.services.mail import mail_enqueue
 
 OrderMailEvent = Literal["placed", "dispatched", "cancelled"]
@@ -28,14 +37,16 @@ SUBJECTS: dict[str, str] = {
 }
 
 
-def order_mail_build(
-    *, order: Order, event: OrderMailEvent, lines: Sequence[OrderLine] | None = None
-) -> EmailMessage:
+def order_mail_build(*, order: Order, event: OrderMailEvent) -> EmailMessage:
     """The plain-text message for `event`, addressed to the order's user."""
+    base_url = settings.SHOP_BASE_URL.rstrip("/")
     context = {
         "order": order,
-        "lines": list(order.lines.all() if lines is None else lines),
-        "order_url": settings.SHOP_BASE_URL.rstrip("/") + order.get_absolute_url(),
+        "lines": list(order.lines.order_by("pk")),
+        "order_url": base_url + order.get_absolute_url(),
+        # Issued in the dispatch's transaction, so there by the time its mail is rendered.
+        "invoice": Invoice.objects.filter(order=order).first() if event == "dispatched" else None,
+        "invoice_url": base_url + reverse("shop:order_invoice_pdf", args=[order.pk]),
     }
     return EmailMessage(
         subject=SUBJECTS[event].format(reference=order.reference),
@@ -44,10 +55,12 @@ def order_mail_build(
     )
 
 
-def order_mail_send(
-    *, order: Order, event: OrderMailEvent, lines: Sequence[OrderLine] | None = None
-) -> None:
-    mail_enqueue(message=order_mail_build(order=order, event=event, lines=lines))
+@task
+def order_mail_deliver(*, order_id: int, event: OrderMailEvent) -> None:
+    """In the worker: render the order's mail and queue it for sending (with retries)."""
+    # Orders are never deleted (their ledger rows protect them), so the order is there.
+    order = Order.objects.select_related("user").get(pk=order_id)
+    mail_enqueue(message=order_mail_build(order=order, event=event))
 
 
 _suppressed: ContextVar[bool] = ContextVar("order_mail_suppressed", default=False)
@@ -64,10 +77,14 @@ def order_mail_suppressed() -> Iterator[None]:
         _suppressed.reset(token)
 
 
-def order_mail_after_commit(
-    *, order: Order, event: OrderMailEvent, lines: Sequence[OrderLine] | None = None
-) -> None:
-    """Queue the mail once the surrounding transaction commits; call inside it."""
+def order_mail_queue(*, order: Order, event: OrderMailEvent) -> None:
+    """Queue the order's mail with the surrounding transaction (see the module's docstring);
+    call inside it, after the order is written."""
     if _suppressed.get():
         return
-    transaction.on_commit(partial(order_mail_send, order=order, event=event, lines=lines), robust=True)
+    if isinstance(order_mail_deliver.get_backend(), DatabaseBackend):
+        order_mail_deliver.enqueue(order_id=order.pk, event=event)
+        return
+    transaction.on_commit(
+        partial(order_mail_deliver.enqueue, order_id=order.pk, event=event), robust=True
+    )

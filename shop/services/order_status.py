@@ -23,7 +23,7 @@ from shop.models import (
     StockMovement,
 )
 from shop.services.invoices import invoice_issue
-from shop.services.order_mail import order_mail_after_commit
+from shop.services.order_mail import order_mail_queue
 from shop.services.stock import apply_stock_changes, movements_for
 
 logger = logging.getLogger("shop.orders")
@@ -60,9 +60,9 @@ def order_advance(
             order=order, status=to_status, at=now, by=by, by_staff=True, note=note
         )
         if to_status == Order.Status.DISPATCHED:
+            order_mail_queue(order=order, event="dispatched")
             # Last in the transaction: the invoice number's lock is held until the commit.
             invoice_issue(order=order, at=now)
-            order_mail_after_commit(order=order, event="dispatched")
     logger.info(
         "order status changed",
         extra={
@@ -128,7 +128,7 @@ def order_cancel_in(
             .prefetch_related("lines", "status_changes")
             .get(pk=order_id)
         )
-        order_mail_after_commit(order=order, event="cancelled")
+        order_mail_queue(order=order, event="cancelled")
     logger.info(
         "order cancelled",
         extra={

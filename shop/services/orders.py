@@ -34,7 +34,7 @@ from shop.services.checkout import (
     require_ordering_role,
     resolve_details,
 )
-from shop.services.order_mail import order_mail_after_commit
+from shop.services.order_mail import order_mail_queue
 from shop.services.order_status import order_cancel_in
 from shop.services.packs import pack_problem
 from shop.services.pricing import Tier, price_of, tiers_of, with_contract_price
@@ -399,9 +399,10 @@ def _place(
                 taken = cart_take(user=user)
                 if taken != merged:
                     raise _CartTakenMeanwhile(taken)
-            taken_stock = order_write_taking_stock(order=order, lines=order_lines)
+            taken_stock = order_write_taking_stock(
+                order=order, lines=order_lines, after_insert=_queue_placed_mail
+            )
             require_every_line_taken(merged, taken_stock)
-            order_mail_after_commit(order=order, event="placed", lines=order_lines)
     except InsufficientStock as exc:
         _log_rejected(user, merged, exc.short_lines, started)
         raise
@@ -427,6 +428,10 @@ def _place(
         },
     )
     return PlacedOrder(order=order, replayed=False, lines=order_lines)
+
+
+def _queue_placed_mail(order: Order) -> None:
+    order_mail_queue(order=order, event="placed")
 
 
 def _resolve(

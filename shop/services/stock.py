@@ -22,7 +22,7 @@ an order is the hot path, and every round trip costs CPU in the app) and then ta
 through apply_stock_changes. Their SQL is built in shop/sql.py.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from django.db import connection
@@ -83,7 +83,9 @@ def movements_for(
     ]
 
 
-def order_write_taking_stock(*, order: Order, lines: list[OrderLine]) -> set[int]:
+def order_write_taking_stock(
+    *, order: Order, lines: list[OrderLine], after_insert: Callable[[Order], None] | None = None
+) -> set[int]:
     """Insert a new order with its lines and ledger rows, and take each line out of stock.
 
     `order` and `lines` are unsaved; lines are sorted by product id, one per product. Stamps
@@ -91,7 +93,9 @@ def order_write_taking_stock(*, order: Order, lines: list[OrderLine]) -> set[int
     ids of the products whose stock was taken: one missing means that line was short and the
     caller must roll back. Must run inside transaction.atomic(). Two
     statements on PostgreSQL (the inserts, then the stock update that takes the row locks),
-    four on SQLite, whatever the number of lines.
+    four on SQLite, whatever the number of lines. `after_insert(order)` runs between the
+    inserts and the stock update: writes that need the order's id (its mail's task row) go
+    there, before the product rows are locked, not while they are held.
     """
     changes = {line.product_id: -line.quantity for line in lines}
     if connection.vendor != "postgresql":
@@ -105,6 +109,8 @@ def order_write_taking_stock(*, order: Order, lines: list[OrderLine]) -> set[int
                 changes, reason=StockMovement.Reason.ORDER, order_id=order.pk, user_id=order.user_id
             )
         )
+        if after_insert is not None:
+            after_insert(order)
         return set(apply_stock_changes(changes))
 
     # The order's inserts, one statement; the stock is then taken by the UPDATE of
@@ -130,4 +136,6 @@ def order_write_taking_stock(*, order: Order, lines: list[OrderLine]) -> set[int
         line.order = order
         line._state.adding = False
         line._state.db = connection.alias
+    if after_insert is not None:
+        after_insert(order)
     return set(apply_stock_changes(changes, now=order.created_at))

@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from shop import services
 from shop.exceptions import InsufficientStock
 from shop.models import Order, Product
-from tests.services.test_mail import DATABASE_TASKS, mail_tasks
+from django_tasks_db.models import DBTaskResult
+
+from tests.services.test_mail import database_tasks, mail_tasks, run_worker  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +90,20 @@ def test_dispatch_mails_the_buyer_and_confirm_and_deliver_do_not(
     assert order.reference in mail.outbox[0].subject
 
 
+def test_the_dispatch_mail_names_the_invoice_and_links_its_pdf(
+    buyer, staff, flour, settings_base_url, django_capture_on_commit_callbacks
+):
+    order = place(buyer, flour, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.order_advance(order_id=order.pk, to_status=S.CONFIRMED, by=staff)
+        services.order_advance(order_id=order.pk, to_status=S.DISPATCHED, by=staff)
+
+    [placed, dispatched] = mail.outbox
+    assert "INV-000001" in dispatched.body
+    assert f"https://shop.example/orders/{order.pk}/invoice.pdf" in dispatched.body
+    assert "INV-" not in placed.body
+
+
 @pytest.mark.parametrize("by_staff", [False, True])
 def test_cancelling_mails_the_buyer(buyer, staff, flour, django_capture_on_commit_callbacks, by_staff):
     order = place(buyer, flour, django_capture_on_commit_callbacks)
@@ -133,23 +149,43 @@ def test_a_failure_to_queue_the_mail_does_not_fail_the_order(
     assert cancelled.status == S.CANCELLED
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_with_database_tasks_the_mail_row_is_written_after_the_orders_commit(
-    postgres_only, buyer, flour, settings
+def order_tasks() -> list[DBTaskResult]:
+    return list(
+        DBTaskResult.objects.filter(task_path="shop.services.order_mail.order_mail_deliver")
+        .order_by("enqueued_at")
+    )
+
+
+def test_with_database_tasks_the_order_and_its_mail_task_are_one_write(
+    database_tasks, buyer, flour, settings_base_url
 ):
-    """The order's statements are unchanged (tests/services/test_order_place.py); the queued
-    mail is one INSERT after COMMIT, so it cannot slow or fail the order's transaction."""
-    settings.TASKS = DATABASE_TASKS
-
+    """The task row (the order's id and the event, nothing rendered) is written inside the
+    order's transaction, before the stock update takes the row locks; the worker renders
+    the message and sends it."""
     with CaptureQueriesContext(connection) as queries:
-        order = services.order_place(user=buyer, lines=[(flour.pk, 1)]).order
+        order = services.order_place(user=buyer, lines=[(flour.pk, 4)]).order
 
-    statements = [q["sql"].split(None, 1)[0].upper() for q in queries]
-    order_statements = ["SELECT", "SELECT", "SELECT", "BEGIN", "WITH", "WITH", "COMMIT"]
-    done = len(order_statements)
-    assert statements[:done] == order_statements
-    assert "INSERT" in statements[done:]
-    assert all("django_tasks" in q["sql"] for q in queries[done:] if q["sql"].startswith("INSERT"))
-    assert [task.args_kwargs["kwargs"]["to"] for task in mail_tasks()] == [[buyer.email]]
-    assert order.reference in mail_tasks()[0].args_kwargs["kwargs"]["subject"]
+    inserts = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "WITH"))]
+    task_insert = next(i for i, q in enumerate(inserts) if "django_tasks" in q)
+    stock_update = next(
+        i for i, q in enumerate(inserts) if "UPDATE" in q and "shop_product" in q
+    )
+    assert task_insert < stock_update
+    [queued] = order_tasks()
+    assert queued.args_kwargs["kwargs"] == {"order_id": order.pk, "event": "placed"}
+    assert mail.outbox == [] and mail_tasks() == []
+
+    run_worker()
+
+    [message] = mail.outbox
+    assert message.to == [buyer.email] and order.reference in message.subject
+    assert "4 x Stoneground rye flour (FLR-RYE-25" in message.body
+    assert f"https://shop.example/orders/{order.pk}/" in message.body
+
+
+def test_with_database_tasks_a_refused_order_leaves_no_mail_task(database_tasks, buyer, flour):
+    with pytest.raises(InsufficientStock):
+        services.order_place(user=buyer, lines=[(flour.pk, 40)])
+
+    assert order_tasks() == []
+
