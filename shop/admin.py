@@ -240,11 +240,13 @@ def _order_status_action(to_status: str, description: str) -> Any:
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = [
-        "reference", "user", "status", "invoice_number", "line_count", "total", "currency", "created_at",
+        "reference", "company", "user", "status", "invoice_number", "po_number", "line_count",
+        "total", "currency", "created_at",
     ]
-    list_filter = ["status"]
-    search_fields = ["user__email", "=id"]
-    list_select_related = ["user", "invoice"]
+    list_filter = ["status", "company"]
+    # Also an order's reference (ORD-000012) or its invoice's (INV-000007): get_search_results.
+    search_fields = ["user__email", "company__name", "po_number", "=id"]
+    list_select_related = ["user", "invoice", "company"]
     inlines = [OrderLineInline, OrderStatusChangeInline]
     actions = [
         _order_status_action(Order.Status.CONFIRMED, "Mark confirmed"),
@@ -267,6 +269,16 @@ class OrderAdmin(admin.ModelAdmin):
         fields = [field.name for field in Order._meta.concrete_fields if not field.primary_key]
         fields.insert(fields.index("status") + 1, "invoice_number")
         return fields
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: Any, search_term: str
+    ) -> tuple[Any, bool]:
+        """A reference as printed on the pages and PDFs finds its order."""
+        term = search_term.strip().upper()
+        for prefix, field in (("ORD-", "pk"), ("INV-", "invoice__number")):
+            if term.startswith(prefix) and term[len(prefix):].isdigit():
+                return queryset.filter(**{field: int(term[len(prefix):])}), False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="Invoice", ordering="invoice__number")
     def invoice_number(self, obj: Order) -> str:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from shop import services
 from shop.models import Invoice, Order, OrderStatusChange, Product
+from shop.services.checkout import OrderDetails
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +219,29 @@ def test_a_bulk_dispatch_in_the_admin_numbers_the_invoices_in_the_selection_s_or
     assert "3 order(s) marked dispatched" in " ".join(texts(response))
     numbers = dict(Invoice.objects.values_list("order_id", "number"))
     assert [numbers[o.pk] for o in orders] == [1, 2, 3]  # one service call per order, by id
+
+
+def listed(client: Client, **query: str) -> set[int]:
+    response = client.get(CHANGELIST, query)
+    assert response.status_code == 200
+    return {order.pk for order in response.context["cl"].result_list}
+
+
+def test_staff_find_an_order_by_its_reference_its_invoice_its_po_or_its_company(
+    staff_client: Client, other_buyer: Any, rye: Product, place: Callable[[], Order]
+) -> None:
+    invoiced, other = place(), place()
+    act(staff_client, "mark_confirmed", invoiced)
+    act(staff_client, "mark_dispatched", invoiced)
+    theirs = services.order_place(
+        user=other_buyer, lines=[(rye.pk, 1)],
+        details=OrderDetails(po_number="PO-7781"),
+    ).order
+    their_company = theirs.company
+
+    assert listed(staff_client, q=f"ord-{other.pk:06d}") == {other.pk}
+    assert listed(staff_client, q="INV-000001") == {invoiced.pk}
+    assert listed(staff_client, q="PO-7781") == {theirs.pk}
+    assert listed(staff_client, q=their_company.name) == {theirs.pk}
+    assert listed(staff_client, company__id__exact=str(their_company.pk)) == {theirs.pk}
+    assert their_company.name in staff_client.get(CHANGELIST).content.decode()
