@@ -312,6 +312,11 @@ def test_on_postgresql_an_order_is_a_read_and_two_statements_in_its_transaction(
         services.order_place(user=buyer, lines=[(p.pk, 1) for p in products])
 
     statements = [q["sql"].split(None, 1)[0].upper() for q in queries]
-    assert statements == ["SELECT", "SELECT", "SELECT", "BEGIN", "WITH", "WITH", "COMMIT"]
+    order_statements = ["SELECT", "SELECT", "SELECT", "BEGIN", "WITH", "WITH", "COMMIT"]
+    assert statements[: len(order_statements)] == order_statements
+    # After COMMIT only the mail, which the tests' immediate task backend renders at once
+    # (reading the order back); with the database backend its task row is written inside
+    # the transaction instead (tests/services/test_order_mail.py).
+    assert set(statements[len(order_statements) :]) <= {"SELECT"}
     assert f"INSERT INTO {connection.ops.quote_name(Order._meta.db_table)} " in queries[4]["sql"]
     assert "FOR NO KEY UPDATE" in queries[5]["sql"]
