@@ -8,6 +8,7 @@ when none fits.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -236,12 +237,18 @@ def cart_remove(*, user: AbstractBaseUser, product_id: int) -> bool:
 
 def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
     """Lower every cart line asking for more than is in stock to what is, rounded down to a
-    quantity the pack rules allow (removing lines where none fits). Returns the changes."""
+    quantity the pack rules allow (removing lines where none fits). Returns the changes, in
+    the cart's order (as the cart page lists its lines)."""
     require_ordering_role(user)
-    changes: list[CartChange] = []
+    changes: list[tuple[tuple[Any, int], CartChange]] = []
     with transaction.atomic():
+        # Locked in product order, as every multi-line cart edit locks them (never the order
+        # the lines were added in): two edits of one cart cannot deadlock.
         items = list(
-            CartItem.objects.select_for_update(of=("self",)).select_related("product").filter(user=user)
+            CartItem.objects.select_for_update(of=("self",))
+            .select_related("product")
+            .filter(user=user)
+            .order_by("product_id")
         )
         for item in items:
             product = item.product
@@ -249,21 +256,20 @@ def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
             if item.quantity <= available:
                 continue
             fitted = round_down(product, available)
-            changes.append(
-                CartChange(
-                    product_id=item.product_id,
-                    name=product.name,
-                    requested=item.quantity,
-                    quantity=fitted,
-                    pack_rule=rule_text(product) if fitted < available else "",
-                )
+            change = CartChange(
+                product_id=item.product_id,
+                name=product.name,
+                requested=item.quantity,
+                quantity=fitted,
+                pack_rule=rule_text(product) if fitted < available else "",
             )
+            changes.append(((item.added_at, item.pk), change))
             if fitted == 0:
                 item.delete()
             else:
                 item.quantity = fitted
                 item.save(update_fields=["quantity", "updated_at"])
-    return changes
+    return [change for _, change in sorted(changes, key=lambda pair: pair[0])]
 
 
 def cart_add_lines(
