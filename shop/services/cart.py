@@ -21,7 +21,7 @@ from shop.exceptions import (
     ProductUnavailable,
     ShortLine,
 )
-from shop.models import CartItem, Order, OrderLine, Product
+from shop.models import CartItem, OrderLine, Product
 from shop.services import packs
 from shop.services.checkout import require_ordering_role
 from shop.services.packs import require_allowed, round_down, rule_text

@@ -154,19 +154,6 @@ def normalise_order_lines(lines: Iterable[LineInput]) -> OrderLines:
     return OrderLines(by_product=by_product, by_sku=by_sku, index=first)
 
 
-def normalise_lines(lines: Iterable[LineInput]) -> dict[int, int]:
-    """normalise_order_lines for lines naming products by id: {product_id: quantity}."""
-    normalised = normalise_order_lines(lines)
-    if normalised.by_sku:
-        raise InvalidOrder(
-            {
-                f"lines[{normalised.index[sku]}].sku": ["Name the product by its id here."]
-                for sku in normalised.by_sku
-            }
-        )
-    return normalised.by_product
-
-
 def _fingerprint(lines: OrderLines, details: OrderDetails | None = None) -> str:
     body: Any = lines.fingerprint_part()
     if details is not None and (part := details.fingerprint_part()) is not None:
