@@ -81,6 +81,52 @@ def pack_rule_message(product: Product, quantity: int) -> str | None:
     return f"{problem[:1].upper()}{problem[1:]}."
 
 
+@dataclass(frozen=True)
+class LineCheck:
+    """What stands in the way of adding to a cart line (check_line), each as a sentence; ""
+    where nothing does."""
+
+    unavailable: str = ""  # the product is no longer for sale
+    limit: str = ""  # the new line would pass the cart line's limit
+    pack: str = ""  # the pack rules refuse the new line's quantity
+    stock: str = ""  # the new line asks for more than is in stock
+    in_stock: int = 0
+
+    @property
+    def problem(self) -> str:
+        """The first problem, in that order; "" when the line can go in as asked."""
+        return self.unavailable or self.limit or self.pack or self.stock
+
+    @property
+    def available(self) -> int | None:
+        """The stock, when the stock is the problem named."""
+        return self.in_stock if self.stock and self.problem == self.stock else None
+
+
+def check_line(product: Product | None, *, requested: int, in_cart: int) -> LineCheck:
+    """Whether `requested` more of `product` can go into the cart, which holds `in_cart` of
+    it: the pack rules and the line limit judge the new line (in_cart + requested), stock
+    must cover it. The one check behind quick order (shown before adding) and the cart's
+    adding of several lines (quick order, saved lists, order again): the two read alike."""
+    if product is None or not product.is_active:
+        return LineCheck(unavailable="No longer for sale.")
+    wanted = in_cart + requested
+    held = f" with the {in_cart:,} in your cart" if in_cart else ""
+    limit = pack = stock = ""
+    if wanted > settings.SHOP_MAX_LINE_QUANTITY:
+        limit = (
+            f"That is {wanted:,}{held}: a cart line holds at most "
+            f"{settings.SHOP_MAX_LINE_QUANTITY:,}."
+        )
+    if problem := pack_rule_message(product, wanted):
+        pack = f"With the {in_cart:,} in your cart: {problem}" if in_cart else problem
+    if wanted > product.stock:
+        stock = f"Only {product.stock:,} in stock" + (
+            f" ({in_cart:,} already in your cart)." if in_cart else "."
+        )
+    return LineCheck(limit=limit, pack=pack, stock=stock, in_stock=product.stock)
+
+
 def _check_quantity(quantity: object) -> int:
     if type(quantity) is not int:
         raise InvalidQuantity("Quantity must be a whole number.")
@@ -368,30 +414,21 @@ def _line_outcome(
             pack_rule=rule,
         )
 
-    if product is None or not product.is_active:
-        return outcome(in_cart, "No longer for sale.")
-    wanted = in_cart + requested
-    pack_problem = pack_rule_message(product, wanted)
-    too_many = wanted > settings.SHOP_MAX_LINE_QUANTITY
-    short = wanted > product.stock
-    if not (pack_problem or too_many or short):
-        return outcome(wanted)
-    if pack_problem and not round_to_pack:
-        return outcome(in_cart, pack_problem)
-    if too_many:
-        problem = f"A cart line can hold at most {settings.SHOP_MAX_LINE_QUANTITY:,}."
-    elif short:
-        problem = f"Only {product.stock:,} in stock" + (
-            f" ({in_cart:,} already in your cart)." if in_cart else "."
-        )
-    else:
-        problem = pack_problem or ""
-    available = product.stock if short else None
+    check = check_line(product, requested=requested, in_cart=in_cart)
+    if not check.problem:
+        return outcome(in_cart + requested)
+    if check.unavailable:
+        return outcome(in_cart, check.unavailable)
+    assert product is not None
+    if check.pack and not round_to_pack:
+        return outcome(in_cart, check.pack)
+    problem = check.limit or check.stock or check.pack
+    available = product.stock if check.stock else None
     if not cap_to_stock:
         return outcome(in_cart, problem, available)
     # Capped: within stock and the line limit, on a quantity the pack rules allow; the cart
     # never loses what it held.
-    limit = min(wanted, product.stock, settings.SHOP_MAX_LINE_QUANTITY)
+    limit = min(in_cart + requested, product.stock, settings.SHOP_MAX_LINE_QUANTITY)
     total = max(in_cart, round_down(product, limit))
     rule = rule_text(product) if total < limit else ""
     return outcome(total, problem, available, rule)
