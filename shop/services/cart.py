@@ -319,7 +319,11 @@ def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
 
 
 def cart_add_lines(
-    *, user: AbstractBaseUser, lines: Iterable[tuple[int, int]], cap_to_stock: bool
+    *,
+    user: AbstractBaseUser,
+    lines: Iterable[tuple[int, int]],
+    cap_to_stock: bool,
+    refuse_invalid: bool = False,
 ) -> list[LineAdded]:
     """Add several products to the cart at once: quick order, a saved list, order again.
 
@@ -331,11 +335,16 @@ def cart_add_lines(
     A product no longer for sale is refused. Nothing is written for a refused line; the
     others are written together.
 
+    A quantity that is not a whole number from 1 to the line limit is an InvalidQuantity
+    (nothing is written); with `refuse_invalid` (lines kept from before the limit was
+    lowered, a saved list's) one above the limit refuses its line instead, naming the
+    nearest quantity allowed.
+
     The same statements for 1 line or 200: the membership, the cart lines locked, the
     products, one insert-or-update of every line added.
     """
     require_ordering_role(user)
-    return _add_lines(user, lines, cap_to_stock=cap_to_stock)
+    return _add_lines(user, lines, cap_to_stock=cap_to_stock, refuse_invalid=refuse_invalid)
 
 
 def _add_lines(
@@ -344,11 +353,17 @@ def _add_lines(
     *,
     cap_to_stock: bool,
     round_to_pack: bool = False,
+    refuse_invalid: bool = False,
 ) -> list[LineAdded]:
     """cart_add_lines without the role check; `round_to_pack` (with `cap_to_stock`) rounds a
     quantity the pack rules refuse down to an allowed one instead of refusing the line."""
     wanted: dict[int, int] = {}
+    too_many: dict[int, int] = {}  # with refuse_invalid: lines refused for their quantity
     for product_id, quantity in lines:
+        if refuse_invalid and type(quantity) is int and quantity > settings.SHOP_MAX_LINE_QUANTITY:
+            too_many[product_id] = quantity
+            wanted.setdefault(product_id, 0)
+            continue
         _check_quantity(quantity)
         wanted[product_id] = wanted.get(product_id, 0) + quantity
     if not wanted:
@@ -363,6 +378,16 @@ def _add_lines(
         )
         products = Product.objects.in_bulk(list(wanted))
         for product_id, requested in wanted.items():
+            if product_id in too_many:
+                outcomes.append(
+                    _over_the_limit(
+                        products.get(product_id),
+                        product_id=product_id,
+                        requested=too_many[product_id],
+                        in_cart=held.get(product_id, 0),
+                    )
+                )
+                continue
             outcomes.append(
                 _line_outcome(
                     products.get(product_id),
@@ -389,6 +414,27 @@ def _add_lines(
                 update_fields=["quantity", "updated_at"],
             )
     return outcomes
+
+
+def _over_the_limit(
+    product: Product | None, *, product_id: int, requested: int, in_cart: int
+) -> LineAdded:
+    """A line refused for asking more than a cart line may hold, naming the nearest quantity
+    that it may (within the line limit and the pack rules)."""
+    limit = settings.SHOP_MAX_LINE_QUANTITY
+    if product is None or not product.is_active:
+        problem, nearest = "No longer for sale", 0
+    else:
+        problem = f"{requested:,} is more than a cart line holds ({limit:,})"
+        nearest = round_down(product, limit)
+    return LineAdded(
+        product_id=product_id,
+        name=product.name if product else f"Product {product_id}",
+        requested=requested,
+        added=0,
+        in_cart=in_cart,
+        problem=problem + (f": {nearest:,} would do." if nearest else "."),
+    )
 
 
 def _line_outcome(
