@@ -25,6 +25,7 @@ from shop.models import CartItem, Product
 from shop.services.cart import LineAdded, cart_add_lines, check_line
 from shop.services.checkout import require_ordering_role
 from shop.services.pricing import product_price, with_contract_price, with_price_breaks
+from shop.skus import match_sku, sku_keys
 
 MAX_LINES = 200
 # Close matches cost a query each (an index scan on PostgreSQL, 10-40 ms at 100,000 products,
@@ -304,10 +305,10 @@ class QuickOrderCheck:
 
 
 def _products_by_sku(user: Any, skus: Iterable[str]) -> dict[str, Product]:
-    """The products named, keyed by SKU as stored and upper-cased (a buyer types "flr-strw-25"):
-    one query, with the company's contract price and what the cart holds of each, and one
-    more for their price breaks."""
-    keys = {key for sku in skus for key in (sku, sku.upper())}
+    """The products named, keyed by SKU as stored (found with shop.skus.match_sku: a buyer
+    types "flr-strw-25"): one query, with the company's contract price and what the cart
+    holds of each, and one more for their price breaks."""
+    keys = sku_keys(skus)
     if not keys:
         return {}
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
@@ -320,11 +321,7 @@ def _products_by_sku(user: Any, skus: Iterable[str]) -> dict[str, Product]:
             user=user,
         )
     )
-    found: dict[str, Product] = {}
-    for product in products:
-        found[product.sku] = product
-        found.setdefault(product.sku.upper(), product)
-    return found
+    return {product.sku: product for product in products}
 
 
 # pg_trgm's default similarity threshold (0.3) lets a SKU sharing a prefix with a large part of
@@ -423,7 +420,7 @@ def quick_order_check(*, user: Any, text: str) -> QuickOrderCheck:
         if line.kind == INVALID:
             lines.append(CheckedLine(parsed=line, status=BAD, problem=line.error))
             continue
-        product = products.get(line.sku) or products.get(line.sku.upper())
+        product = match_sku(products, line.sku)
         if product is None:
             key = line.sku.upper()
             if key not in suggestions and len(suggestions) < MAX_SUGGESTIONS:

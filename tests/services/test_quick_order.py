@@ -64,6 +64,14 @@ def test_the_sku_is_found_whatever_its_case(buyer: Any, flour: Product) -> None:
     assert line.status == OK and line.product == flour
 
 
+def test_a_sku_stored_in_lower_case_is_found_in_upper_case(buyer: Any, make_product: Any) -> None:
+    salt = make_product(sku="slt-fine-25", stock=50)
+
+    (line,) = quick_order_check(user=buyer, text="SLT-FINE-25 2").lines
+
+    assert line.status == OK and line.product == salt
+
+
 def test_the_price_is_the_companys_contract_price(buyer: Any, flour: Product) -> None:
     ContractPrice.objects.create(company=buyer.membership.company, product=flour, price="19.90")
 
