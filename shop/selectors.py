@@ -19,6 +19,7 @@ from shop import search
 from shop.allergens import ALLERGENS, DIETARY
 from shop.models import ApiToken, CartItem, Category, Order, Product, SavedList, SavedListItem
 from shop.services.pricing import cart_items_with_prices, with_contract_price, with_price_breaks
+from shop.skus import match_sku, sku_keys
 
 PRODUCT_ORDERINGS = {
     "name": ("name", "id"),
@@ -514,8 +515,9 @@ def saved_list_items(saved_list: SavedList, *, user: AbstractBaseUser) -> QueryS
 
 
 def product_by_sku(sku: str) -> Product | None:
-    """The active product with this SKU, as stored or upper-cased ("flr-strw-25")."""
+    """The active product with this SKU (shop.skus: "flr-strw-25" finds FLR-STRW-25)."""
     sku = sku.strip()
     if not sku:
         return None
-    return Product.objects.filter(sku__in={sku, sku.upper()}, is_active=True).first()
+    products = Product.objects.filter(sku__in=sku_keys([sku]), is_active=True)
+    return match_sku({product.sku: product for product in products}, sku)

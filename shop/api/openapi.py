@@ -318,8 +318,9 @@ SCHEMAS: dict[str, Any] = {
                 "type": "array",
                 "minItems": 1,
                 "maxItems": settings.SHOP_MAX_ORDER_LINES,
-                "description": "Each line names its product by id (`product`) or by `sku`, "
-                "not both; lines naming the same product are added together. Each product's "
+                "description": "Each line names its product by id (`product`) or by `sku` "
+                "(letter case does not matter for a SKU written in one case), not both; lines "
+                "naming the same product are added together. Each product's "
                 "quantity must be at least its `min_order_quantity` and a whole multiple of its "
                 "`order_multiple`.",
                 "items": {

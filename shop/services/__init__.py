@@ -23,7 +23,6 @@ from shop.services.inventory import (
 from shop.services.orders import (
     OrderLines,
     PlacedOrder,
-    normalise_lines,
     normalise_order_lines,
     order_cancel,
     order_place,
@@ -45,7 +44,6 @@ __all__ = [
     "cart_set_quantities",
     "cart_set_quantity",
     "cart_take",
-    "normalise_lines",
     "normalise_order_lines",
     "OrderLines",
     "order_advance",

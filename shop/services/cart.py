@@ -8,6 +8,7 @@ when none fits.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,7 +21,7 @@ from shop.exceptions import (
     ProductUnavailable,
     ShortLine,
 )
-from shop.models import CartItem, Order, OrderLine, Product
+from shop.models import CartItem, OrderLine, Product
 from shop.services import packs
 from shop.services.checkout import require_ordering_role
 from shop.services.packs import require_allowed, round_down, rule_text
@@ -78,6 +79,52 @@ def pack_rule_message(product: Product, quantity: int) -> str | None:
     if problem is None:
         return None
     return f"{problem[:1].upper()}{problem[1:]}."
+
+
+@dataclass(frozen=True)
+class LineCheck:
+    """What stands in the way of adding to a cart line (check_line), each as a sentence; ""
+    where nothing does."""
+
+    unavailable: str = ""  # the product is no longer for sale
+    limit: str = ""  # the new line would pass the cart line's limit
+    pack: str = ""  # the pack rules refuse the new line's quantity
+    stock: str = ""  # the new line asks for more than is in stock
+    in_stock: int = 0
+
+    @property
+    def problem(self) -> str:
+        """The first problem, in that order; "" when the line can go in as asked."""
+        return self.unavailable or self.limit or self.pack or self.stock
+
+    @property
+    def available(self) -> int | None:
+        """The stock, when the stock is the problem named."""
+        return self.in_stock if self.stock and self.problem == self.stock else None
+
+
+def check_line(product: Product | None, *, requested: int, in_cart: int) -> LineCheck:
+    """Whether `requested` more of `product` can go into the cart, which holds `in_cart` of
+    it: the pack rules and the line limit judge the new line (in_cart + requested), stock
+    must cover it. The one check behind quick order (shown before adding) and the cart's
+    adding of several lines (quick order, saved lists, order again): the two read alike."""
+    if product is None or not product.is_active:
+        return LineCheck(unavailable="No longer for sale.")
+    wanted = in_cart + requested
+    held = f" with the {in_cart:,} in your cart" if in_cart else ""
+    limit = pack = stock = ""
+    if wanted > settings.SHOP_MAX_LINE_QUANTITY:
+        limit = (
+            f"That is {wanted:,}{held}: a cart line holds at most "
+            f"{settings.SHOP_MAX_LINE_QUANTITY:,}."
+        )
+    if problem := pack_rule_message(product, wanted):
+        pack = f"With the {in_cart:,} in your cart: {problem}" if in_cart else problem
+    if wanted > product.stock:
+        stock = f"Only {product.stock:,} in stock" + (
+            f" ({in_cart:,} already in your cart)." if in_cart else "."
+        )
+    return LineCheck(limit=limit, pack=pack, stock=stock, in_stock=product.stock)
 
 
 def _check_quantity(quantity: object) -> int:
@@ -236,12 +283,18 @@ def cart_remove(*, user: AbstractBaseUser, product_id: int) -> bool:
 
 def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
     """Lower every cart line asking for more than is in stock to what is, rounded down to a
-    quantity the pack rules allow (removing lines where none fits). Returns the changes."""
+    quantity the pack rules allow (removing lines where none fits). Returns the changes, in
+    the cart's order (as the cart page lists its lines)."""
     require_ordering_role(user)
-    changes: list[CartChange] = []
+    changes: list[tuple[tuple[Any, int], CartChange]] = []
     with transaction.atomic():
+        # Locked in product order, as every multi-line cart edit locks them (never the order
+        # the lines were added in): two edits of one cart cannot deadlock.
         items = list(
-            CartItem.objects.select_for_update(of=("self",)).select_related("product").filter(user=user)
+            CartItem.objects.select_for_update(of=("self",))
+            .select_related("product")
+            .filter(user=user)
+            .order_by("product_id")
         )
         for item in items:
             product = item.product
@@ -249,25 +302,28 @@ def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
             if item.quantity <= available:
                 continue
             fitted = round_down(product, available)
-            changes.append(
-                CartChange(
-                    product_id=item.product_id,
-                    name=product.name,
-                    requested=item.quantity,
-                    quantity=fitted,
-                    pack_rule=rule_text(product) if fitted < available else "",
-                )
+            change = CartChange(
+                product_id=item.product_id,
+                name=product.name,
+                requested=item.quantity,
+                quantity=fitted,
+                pack_rule=rule_text(product) if fitted < available else "",
             )
+            changes.append(((item.added_at, item.pk), change))
             if fitted == 0:
                 item.delete()
             else:
                 item.quantity = fitted
                 item.save(update_fields=["quantity", "updated_at"])
-    return changes
+    return [change for _, change in sorted(changes, key=lambda pair: pair[0])]
 
 
 def cart_add_lines(
-    *, user: AbstractBaseUser, lines: Iterable[tuple[int, int]], cap_to_stock: bool
+    *,
+    user: AbstractBaseUser,
+    lines: Iterable[tuple[int, int]],
+    cap_to_stock: bool,
+    refuse_invalid: bool = False,
 ) -> list[LineAdded]:
     """Add several products to the cart at once: quick order, a saved list, order again.
 
@@ -279,11 +335,16 @@ def cart_add_lines(
     A product no longer for sale is refused. Nothing is written for a refused line; the
     others are written together.
 
+    A quantity that is not a whole number from 1 to the line limit is an InvalidQuantity
+    (nothing is written); with `refuse_invalid` (lines kept from before the limit was
+    lowered, a saved list's) one above the limit refuses its line instead, naming the
+    nearest quantity allowed.
+
     The same statements for 1 line or 200: the membership, the cart lines locked, the
     products, one insert-or-update of every line added.
     """
     require_ordering_role(user)
-    return _add_lines(user, lines, cap_to_stock=cap_to_stock)
+    return _add_lines(user, lines, cap_to_stock=cap_to_stock, refuse_invalid=refuse_invalid)
 
 
 def _add_lines(
@@ -292,11 +353,17 @@ def _add_lines(
     *,
     cap_to_stock: bool,
     round_to_pack: bool = False,
+    refuse_invalid: bool = False,
 ) -> list[LineAdded]:
     """cart_add_lines without the role check; `round_to_pack` (with `cap_to_stock`) rounds a
     quantity the pack rules refuse down to an allowed one instead of refusing the line."""
     wanted: dict[int, int] = {}
+    too_many: dict[int, int] = {}  # with refuse_invalid: lines refused for their quantity
     for product_id, quantity in lines:
+        if refuse_invalid and type(quantity) is int and quantity > settings.SHOP_MAX_LINE_QUANTITY:
+            too_many[product_id] = quantity
+            wanted.setdefault(product_id, 0)
+            continue
         _check_quantity(quantity)
         wanted[product_id] = wanted.get(product_id, 0) + quantity
     if not wanted:
@@ -311,6 +378,16 @@ def _add_lines(
         )
         products = Product.objects.in_bulk(list(wanted))
         for product_id, requested in wanted.items():
+            if product_id in too_many:
+                outcomes.append(
+                    _over_the_limit(
+                        products.get(product_id),
+                        product_id=product_id,
+                        requested=too_many[product_id],
+                        in_cart=held.get(product_id, 0),
+                    )
+                )
+                continue
             outcomes.append(
                 _line_outcome(
                     products.get(product_id),
@@ -339,6 +416,27 @@ def _add_lines(
     return outcomes
 
 
+def _over_the_limit(
+    product: Product | None, *, product_id: int, requested: int, in_cart: int
+) -> LineAdded:
+    """A line refused for asking more than a cart line may hold, naming the nearest quantity
+    that it may (within the line limit and the pack rules)."""
+    limit = settings.SHOP_MAX_LINE_QUANTITY
+    if product is None or not product.is_active:
+        problem, nearest = "No longer for sale", 0
+    else:
+        problem = f"{requested:,} is more than a cart line holds ({limit:,})"
+        nearest = round_down(product, limit)
+    return LineAdded(
+        product_id=product_id,
+        name=product.name if product else f"Product {product_id}",
+        requested=requested,
+        added=0,
+        in_cart=in_cart,
+        problem=problem + (f": {nearest:,} would do." if nearest else "."),
+    )
+
+
 def _line_outcome(
     product: Product | None,
     *,
@@ -362,30 +460,21 @@ def _line_outcome(
             pack_rule=rule,
         )
 
-    if product is None or not product.is_active:
-        return outcome(in_cart, "No longer for sale.")
-    wanted = in_cart + requested
-    pack_problem = pack_rule_message(product, wanted)
-    too_many = wanted > settings.SHOP_MAX_LINE_QUANTITY
-    short = wanted > product.stock
-    if not (pack_problem or too_many or short):
-        return outcome(wanted)
-    if pack_problem and not round_to_pack:
-        return outcome(in_cart, pack_problem)
-    if too_many:
-        problem = f"A cart line can hold at most {settings.SHOP_MAX_LINE_QUANTITY:,}."
-    elif short:
-        problem = f"Only {product.stock:,} in stock" + (
-            f" ({in_cart:,} already in your cart)." if in_cart else "."
-        )
-    else:
-        problem = pack_problem or ""
-    available = product.stock if short else None
+    check = check_line(product, requested=requested, in_cart=in_cart)
+    if not check.problem:
+        return outcome(in_cart + requested)
+    if check.unavailable:
+        return outcome(in_cart, check.unavailable)
+    assert product is not None
+    if check.pack and not round_to_pack:
+        return outcome(in_cart, check.pack)
+    problem = check.limit or check.stock or check.pack
+    available = product.stock if check.stock else None
     if not cap_to_stock:
         return outcome(in_cart, problem, available)
     # Capped: within stock and the line limit, on a quantity the pack rules allow; the cart
     # never loses what it held.
-    limit = min(wanted, product.stock, settings.SHOP_MAX_LINE_QUANTITY)
+    limit = min(in_cart + requested, product.stock, settings.SHOP_MAX_LINE_QUANTITY)
     total = max(in_cart, round_down(product, limit))
     rule = rule_text(product) if total < limit else ""
     return outcome(total, problem, available, rule)

@@ -39,6 +39,7 @@ from shop.services.order_status import order_cancel_in
 from shop.services.packs import pack_problem
 from shop.services.pricing import Tier, price_of, tiers_of, with_contract_price
 from shop.services.stock import order_write_taking_stock, short_lines_for
+from shop.skus import match_sku, sku_keys
 
 logger = logging.getLogger("shop.orders")
 
@@ -152,19 +153,6 @@ def normalise_order_lines(lines: Iterable[LineInput]) -> OrderLines:
     if errors:
         raise InvalidOrder(errors)
     return OrderLines(by_product=by_product, by_sku=by_sku, index=first)
-
-
-def normalise_lines(lines: Iterable[LineInput]) -> dict[int, int]:
-    """normalise_order_lines for lines naming products by id: {product_id: quantity}."""
-    normalised = normalise_order_lines(lines)
-    if normalised.by_sku:
-        raise InvalidOrder(
-            {
-                f"lines[{normalised.index[sku]}].sku": ["Name the product by its id here."]
-                for sku in normalised.by_sku
-            }
-        )
-    return normalised.by_product
 
 
 def _fingerprint(lines: OrderLines, details: OrderDetails | None = None) -> str:
@@ -340,7 +328,7 @@ def _place(
     from_cart: bool,
     started: float,
 ) -> PlacedOrder:
-    products = _products_for(user, lines.by_product, lines.by_sku)
+    products = _products_for(user, lines.by_product, sku_keys(lines.by_sku))
     merged, index = _resolve(lines, products)
     currencies = {products[pid].currency for pid in merged}
     if len(currencies) > 1:
@@ -452,7 +440,7 @@ def _resolve(
     merged = dict(lines.by_product)
     index = {pid: lines.index[pid] for pid in lines.by_product}
     for sku, qty in lines.by_sku.items():
-        row = by_sku.get(sku)
+        row = match_sku(by_sku, sku)
         if row is None or not row.is_active:
             errors[f"lines[{lines.index[sku]}].sku"] = [
                 f'No product with the SKU "{sku}" is for sale.'

@@ -6,9 +6,8 @@ price break (shop.models.PriceBreak) its line's quantity reaches: the highest ti
 minimum quantity is at most the line's. The list price is the 1+ tier. A contract price is
 looked up by the buyer's own company only: another company's contract price never applies.
 
-Reads only (hence the selectors' style: no writes here). The lookups come in two forms so the
-pages keep their query counts: `unit_prices_for` reads a set of products' prices in one query,
-and `with_contract_price` annotates a product query the page runs anyway (the catalogue's
+Reads only (hence the selectors' style: no writes here). So the pages keep their query
+counts, `with_contract_price` annotates a product query the page runs anyway (the catalogue's
 page of rows, the product page, the API's lists) with the contract price for a user's company,
 joined through the user's membership, so no extra query reads the company first.
 """
@@ -19,8 +18,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple, Protocol
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from companies.models import ContractPrice
 from shop.models import CartItem, PriceBreak, Product
@@ -137,14 +135,6 @@ def price_per_measure(amount: Decimal, measure_amount: Decimal | None) -> Decima
     return (amount / measure_amount).quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
-def _contract_for_company(company_id: int | None, product_ref: str) -> Subquery:
-    # company_id None (no company) matches no row: everyone without a company pays list prices.
-    return Subquery(
-        ContractPrice.objects.filter(company_id=company_id, product_id=OuterRef(product_ref))
-        .values("price")[:1]
-    )
-
-
 def _contract_for_user(user: Any, product_ref: str) -> Subquery:
     """The contract price of the user's own company (Membership is one per user)."""
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
@@ -153,17 +143,6 @@ def _contract_for_user(user: Any, product_ref: str) -> Subquery:
             company__memberships__user_id=user_id, product_id=OuterRef(product_ref)
         ).values("price")[:1]
     )
-
-
-def unit_prices_for(*, company_id: int | None, product_ids: Iterable[int]) -> dict[int, Price]:
-    """{product_id: Price} of one pack for the company, in one query (the 1+ price: no tiers).
-    Unknown ids are left out."""
-    rows = (
-        Product.objects.filter(pk__in=list(product_ids))
-        .annotate(contract_price=_contract_for_company(company_id, "pk"))
-        .values_list("pk", "price", "contract_price")
-    )
-    return {pk: price_of(price, contract) for pk, price, contract in rows}
 
 
 def with_contract_price(products: QuerySet[Product], *, user: Any) -> QuerySet[Product]:
@@ -211,11 +190,6 @@ def cart_item_price(item: CartItem) -> Price:
         tiers_of(item.product.price_breaks.all()),
         item.quantity,
     )
-
-
-def effective_price_expression(user: Any) -> Coalesce:
-    """What the user's company pays, as an SQL expression (contract price, else list price)."""
-    return Coalesce(_contract_for_user(user, "pk"), F("price"))
 
 
 # --- VAT ------------------------------------------------------------------------------------

@@ -22,9 +22,10 @@ from django.db.models import IntegerField, OuterRef, Subquery
 from django.db.models.functions import Upper
 
 from shop.models import CartItem, Product
-from shop.services.cart import LineAdded, cart_add_lines, pack_rule_message
+from shop.services.cart import LineAdded, cart_add_lines, check_line
 from shop.services.checkout import require_ordering_role
 from shop.services.pricing import product_price, with_contract_price, with_price_breaks
+from shop.skus import match_sku, sku_keys
 
 MAX_LINES = 200
 # Close matches cost a query each (an index scan on PostgreSQL, 10-40 ms at 100,000 products,
@@ -238,7 +239,9 @@ class CheckedLine:
     in_cart: int = 0  # what the cart already holds of the product
     merged_into: int | None = None  # the line this one's quantity was added to
     merged_from: list[int] = field(default_factory=list)  # lines added to this one
-    priced_at: int | None = None  # the quantity its price tier is for: all its product's lines
+    # The quantity its price tier is for: the cart line it makes, what the cart holds of the
+    # product plus every pasted line naming it.
+    priced_at: int | None = None
 
     @property
     def number(self) -> int:
@@ -302,10 +305,10 @@ class QuickOrderCheck:
 
 
 def _products_by_sku(user: Any, skus: Iterable[str]) -> dict[str, Product]:
-    """The products named, keyed by SKU as stored and upper-cased (a buyer types "flr-strw-25"):
-    one query, with the company's contract price and what the cart holds of each, and one
-    more for their price breaks."""
-    keys = {key for sku in skus for key in (sku, sku.upper())}
+    """The products named, keyed by SKU as stored (found with shop.skus.match_sku: a buyer
+    types "flr-strw-25"): one query, with the company's contract price and what the cart
+    holds of each, and one more for their price breaks."""
+    keys = sku_keys(skus)
     if not keys:
         return {}
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
@@ -318,11 +321,7 @@ def _products_by_sku(user: Any, skus: Iterable[str]) -> dict[str, Product]:
             user=user,
         )
     )
-    found: dict[str, Product] = {}
-    for product in products:
-        found[product.sku] = product
-        found.setdefault(product.sku.upper(), product)
-    return found
+    return {product.sku: product for product in products}
 
 
 # pg_trgm's default similarity threshold (0.3) lets a SKU sharing a prefix with a large part of
@@ -380,38 +379,11 @@ def close_match(sku: str) -> Product | None:
     return active.filter(sku=skus[match[0]]).first() if match else None
 
 
-def _stock_problem(product: Product, quantity: int, in_cart: int) -> str:
-    if in_cart + quantity <= product.stock:
-        return ""
-    if in_cart:
-        return f"Only {product.stock:,} in stock, and your cart already holds {in_cart:,}."
-    return f"Only {product.stock:,} in stock."
-
-
 def _check_product_line(line: CheckedLine) -> None:
-    product = line.product
-    assert product is not None and line.quantity is not None
-    if not product.is_active:
-        line.status, line.problem = BAD, "No longer for sale."
-        return
-    if line.in_cart + line.quantity > settings.SHOP_MAX_LINE_QUANTITY:
-        # Lines naming one SKU are added together: their sum can pass the cart's line limit.
-        held = f" with the {line.in_cart:,} in your cart" if line.in_cart else ""
-        line.status = BAD
-        line.problem = (
-            f"That is {line.in_cart + line.quantity:,}{held}: a cart line holds at most "
-            f"{settings.SHOP_MAX_LINE_QUANTITY:,}."
-        )
-        return
-    if problem := pack_rule_message(product, line.in_cart + line.quantity):
-        if line.in_cart:
-            problem = f"With the {line.in_cart:,} in your cart: {problem}"
-        line.status, line.problem = BAD, problem
-        return
-    if problem := _stock_problem(product, line.quantity, line.in_cart):
-        line.status, line.problem, line.available = BAD, problem, product.stock
-        return
-    line.status = OK
+    assert line.quantity is not None
+    check = check_line(line.product, requested=line.quantity, in_cart=line.in_cart)
+    line.status = BAD if check.problem else OK
+    line.problem, line.available = check.problem, check.available
 
 
 def too_many_lines(parsed: list[ParsedLine]) -> str:
@@ -448,7 +420,7 @@ def quick_order_check(*, user: Any, text: str) -> QuickOrderCheck:
         if line.kind == INVALID:
             lines.append(CheckedLine(parsed=line, status=BAD, problem=line.error))
             continue
-        product = products.get(line.sku) or products.get(line.sku.upper())
+        product = match_sku(products, line.sku)
         if product is None:
             key = line.sku.upper()
             if key not in suggestions and len(suggestions) < MAX_SUGGESTIONS:
@@ -485,7 +457,9 @@ def quick_order_check(*, user: Any, text: str) -> QuickOrderCheck:
         if line.merged_into is not None:
             line.status = by_number[line.merged_into].status
         if line.product is not None:
-            line.priced_at = by_number[line.merged_into or line.number].quantity
+            # The price the cart will charge: its line's tier, what it holds plus these lines.
+            first = by_number[line.merged_into or line.number]
+            line.priced_at = first.in_cart + (first.quantity or 0)
     return QuickOrderCheck(lines=lines)
 
 

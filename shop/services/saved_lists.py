@@ -23,6 +23,7 @@ from shop.exceptions import (
 )
 from shop.models import CartItem, Order, OrderLine, Product, SavedList, SavedListItem
 from shop.services.cart import LineAdded, cart_add_lines, pack_rule_message
+from shop.services import packs
 from shop.services.checkout import require_ordering_role
 
 MAX_NAME_LENGTH = 100
@@ -83,25 +84,45 @@ def _touch(saved: SavedList) -> None:
     saved.save(update_fields=["updated_at"])
 
 
+def _summed(items: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """{product id: quantity}, lines naming the same product added together."""
+    quantities: dict[int, int] = {}
+    for product_id, quantity in items:
+        quantities[product_id] = quantities.get(product_id, 0) + _check_whole(quantity)
+    if len(quantities) > MAX_ITEMS:
+        raise InvalidQuantity(f"A list can hold at most {MAX_ITEMS} products.")
+    return quantities
+
+
+def _products(product_ids: Iterable[int]) -> dict[int, Product]:
+    products = Product.objects.in_bulk(list(product_ids))
+    for product_id in product_ids:
+        if product_id not in products:
+            raise ProductUnavailable(product_id)
+    return products
+
+
 def saved_list_create(
     *, user: Any, name: str, items: Iterable[tuple[int, int]] = ()
 ) -> SavedList:
     """A new list of the user's company, with `items` (product id, quantity) if given: lines
-    naming the same product are added together; quantities are kept as given (the list page
-    and putting it in the cart say what the pack rules refuse)."""
+    naming the same product are added together, and each total must be a quantity the pack
+    rules allow (InvalidQuantity naming the product and the nearest allowed ones; nothing is
+    created)."""
     membership = require_ordering_role(user)
     name = _clean_name(name)
-    quantities: dict[int, int] = {}
-    for product_id, quantity in items:
-        quantities[product_id] = quantities.get(product_id, 0) + quantity
-    if len(quantities) > MAX_ITEMS:
-        raise InvalidQuantity(f"A list can hold at most {MAX_ITEMS} products.")
-    _check_name_free(membership.company_id, name)
+    quantities = _summed(items)
+    products = _products(quantities)
+    for product_id, quantity in quantities.items():
+        _check_quantity(products[product_id], quantity)
+    return _create(user, membership.company_id, name, quantities)
+
+
+def _create(user: Any, company_id: int, name: str, quantities: Mapping[int, int]) -> SavedList:
+    _check_name_free(company_id, name)
     try:
         with transaction.atomic():
-            saved = SavedList.objects.create(
-                company_id=membership.company_id, name=name, created_by=user
-            )
+            saved = SavedList.objects.create(company_id=company_id, name=name, created_by=user)
             SavedListItem.objects.bulk_create(
                 SavedListItem(saved_list=saved, product_id=product_id, quantity=quantity)
                 for product_id, quantity in quantities.items()
@@ -207,17 +228,31 @@ def saved_list_from_cart(*, user: Any, name: str) -> SavedList:
 
 
 def saved_list_from_order(*, user: Any, order_id: int, name: str) -> SavedList:
-    """A new list holding one of the company's orders' lines at their ordered quantities."""
+    """A new list holding one of the company's orders' lines at their ordered quantities, each
+    moved to the nearest quantity the pack rules allow today (they may have changed since the
+    order: the one below, else the smallest allowed) so the list holds none they refuse."""
     membership = require_ordering_role(user)
+    name = _clean_name(name)
     if not Order.objects.filter(pk=order_id, company_id=membership.company_id).exists():
         raise OrderNotFound(order_id)
     lines = OrderLine.objects.filter(order_id=order_id).values_list("product_id", "quantity")
-    return saved_list_create(user=user, name=name, items=list(lines))
+    quantities = _summed(lines)
+    products = _products(quantities)
+    allowed = {
+        product_id: packs.round_down(products[product_id], quantity)
+        or packs.first_quantity(products[product_id])
+        for product_id, quantity in quantities.items()
+    }
+    for product_id, quantity in allowed.items():
+        _check_quantity(products[product_id], quantity)  # the line limit: an allowed one
+    return _create(user, membership.company_id, name, allowed)
 
 
 def saved_list_to_cart(*, user: Any, list_id: int) -> list[LineAdded]:
     """Put the whole list in the cart (cart_add_lines, capped to stock): one LineAdded per
-    item, saying which were capped by stock or refused by the pack rules or sale."""
+    item, saying which were capped by stock or refused by the pack rules, the line limit or
+    sale. An item kept from before the rules changed is refused (naming the nearest allowed
+    quantities), never an error: the others still go in."""
     membership = require_ordering_role(user)
     if not SavedList.objects.filter(pk=list_id, company_id=membership.company_id).exists():
         raise SavedListNotFound(list_id)
@@ -226,4 +261,4 @@ def saved_list_to_cart(*, user: Any, list_id: int) -> list[LineAdded]:
         .order_by("added_at", "id")
         .values_list("product_id", "quantity")
     )
-    return cart_add_lines(user=user, lines=items, cap_to_stock=True)
+    return cart_add_lines(user=user, lines=items, cap_to_stock=True, refuse_invalid=True)

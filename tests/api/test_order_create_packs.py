@@ -79,6 +79,34 @@ def test_lines_naming_one_product_by_sku_and_by_id_are_added_together(
     assert stock_of(malt) == 160
 
 
+def test_a_sku_is_matched_whatever_its_letter_case_as_quick_order_matches_it(
+    api_client: Client, auth: dict[str, str], malt: Product
+) -> None:
+    """"mlt-pils-25" names MLT-PILS-25 here as on the quick order page; lines naming it in
+    two cases are one product's, added together."""
+    response = post(
+        api_client,
+        {"lines": [{"sku": "mlt-pils-25", "quantity": 8}, {"sku": "Mlt-Pils-25", "quantity": 8}]},
+        auth,
+    )
+
+    assert response.status_code == 201, response.content
+    (line,) = response.json()["lines"]
+    assert (line["sku"], line["quantity"], line["unit_price"]) == ("MLT-PILS-25", 16, "35.20")
+    assert stock_of(malt) == 184
+
+
+def test_a_sku_stored_in_lower_case_is_found_in_upper_case(
+    api_client: Client, auth: dict[str, str], make_product: Callable[..., Product]
+) -> None:
+    salt = make_product(sku="slt-fine-25", price="11.90", stock=50)
+
+    response = post(api_client, {"lines": [{"sku": "SLT-FINE-25", "quantity": 2}]}, auth)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["lines"][0]["product"] == salt.pk
+
+
 def test_an_unknown_sku_is_invalid_at_its_line(
     api_client: Client, auth: dict[str, str], malt: Product
 ) -> None:

@@ -133,6 +133,21 @@ def test_fitting_to_stock_rounds_down_to_an_allowed_quantity_or_drops_the_line(
     assert cart_of(buyer) == {malt.pk: 16, salt.pk: 7}
 
 
+def test_fitting_to_stock_reports_the_lines_in_the_carts_order_not_the_lock_order(
+    buyer: Any, make_product: Any
+) -> None:
+    """The rows are locked by product id; the changes come back as the cart lists its lines."""
+    rye, spelt = make_product(stock=100, name="Rye"), make_product(stock=100, name="Spelt")
+    services.cart_add(user=buyer, product_id=spelt.pk, quantity=9)
+    services.cart_add(user=buyer, product_id=rye.pk, quantity=9)
+    services.stock_set(product_id=spelt.pk, new_stock=2)
+    services.stock_set(product_id=rye.pk, new_stock=3)
+
+    changes = services.cart_fit_to_stock(user=buyer)
+
+    assert [(c.name, c.quantity) for c in changes] == [("Spelt", 2), ("Rye", 3)]
+
+
 def test_order_again_rounds_down_to_allowed_quantities_and_reports_each(
     buyer: Any, make_product: Any
 ) -> None:

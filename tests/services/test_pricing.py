@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -23,7 +24,6 @@ from shop.services.pricing import (
     tier_price,
     tiers_of,
     totals_for,
-    unit_prices_for,
     vat_breakdown,
     with_contract_price,
     with_price_breaks,
@@ -39,6 +39,12 @@ def contract(user: Any, product: Product, price: str) -> ContractPrice:
     )
 
 
+def prices_for(user: Any, *products: Product) -> dict[int, Price]:
+    """What `user` pays for one pack of each, read as the pages read it."""
+    rows = with_contract_price(Product.objects.filter(pk__in=[p.pk for p in products]), user=user)
+    return {product.pk: product_price(product, 1) for product in with_price_breaks(rows)}
+
+
 def test_a_company_pays_its_contract_price_and_the_list_price_elsewhere(
     buyer: Any, make_product: Callable[..., Product]
 ) -> None:
@@ -46,11 +52,9 @@ def test_a_company_pays_its_contract_price_and_the_list_price_elsewhere(
     contract(buyer, rye, "11.00")
 
     with CaptureQueriesContext(connection) as queries:
-        prices = unit_prices_for(
-            company_id=buyer.membership.company_id, product_ids=[rye.pk, spelt.pk]
-        )
+        prices = prices_for(buyer, rye, spelt)
 
-    assert len(queries) == 1
+    assert len(queries) == 2  # the products with their contract prices; their price breaks
     assert prices == {
         rye.pk: Price(amount=D("11.00"), list_price=D("13.00"), is_contract=True),
         spelt.pk: Price(amount=D("9.00"), list_price=D("9.00"), is_contract=False),
@@ -63,8 +67,8 @@ def test_another_companys_contract_price_never_applies(
     rye = make_product(price="13.00")
     contract(other_buyer, rye, "5.00")
 
-    mine = unit_prices_for(company_id=buyer.membership.company_id, product_ids=[rye.pk])
-    nobodys = unit_prices_for(company_id=None, product_ids=[rye.pk])
+    mine = prices_for(buyer, rye)
+    nobodys = prices_for(AnonymousUser(), rye)
 
     assert mine[rye.pk].amount == nobodys[rye.pk].amount == D("13.00")
     assert not mine[rye.pk].is_contract
@@ -76,7 +80,7 @@ def test_a_contract_price_equal_to_the_list_price_is_still_a_contract_price(
     rye = make_product(price="13.00")
     contract(buyer, rye, "13.00")
 
-    price = unit_prices_for(company_id=buyer.membership.company_id, product_ids=[rye.pk])[rye.pk]
+    price = prices_for(buyer, rye)[rye.pk]
 
     assert price.is_contract and price.amount == price.list_price
 

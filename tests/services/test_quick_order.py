@@ -10,7 +10,7 @@ from django.db import connection
 
 from companies.exceptions import Forbidden
 from companies.models import ContractPrice, Role
-from shop import services
+from shop import selectors, services
 from shop.models import CartItem, Product
 from shop.services.quick_order import (
     ADDED,
@@ -64,6 +64,14 @@ def test_the_sku_is_found_whatever_its_case(buyer: Any, flour: Product) -> None:
     assert line.status == OK and line.product == flour
 
 
+def test_a_sku_stored_in_lower_case_is_found_in_upper_case(buyer: Any, make_product: Any) -> None:
+    salt = make_product(sku="slt-fine-25", stock=50)
+
+    (line,) = quick_order_check(user=buyer, text="SLT-FINE-25 2").lines
+
+    assert line.status == OK and line.product == salt
+
+
 def test_the_price_is_the_companys_contract_price(buyer: Any, flour: Product) -> None:
     ContractPrice.objects.create(company=buyer.membership.company, product=flour, price="19.90")
 
@@ -79,6 +87,20 @@ def test_the_price_follows_the_lines_price_break(buyer: Any, make_product: Any) 
 
     assert [line.unit_price for line in check.lines] == [Decimal("17.20")] * 2
     assert check.total == Decimal("172.00")
+
+
+def test_the_price_is_the_tier_of_the_cart_line_it_makes(buyer: Any, make_product: Any) -> None:
+    """The cart charges its line (what it holds plus what is pasted) at that line's tier: the
+    page shows that price, not the pasted quantity's own."""
+    rye = make_product(sku="FLR-RYE-25", stock=100, price="18.40", price_breaks=[(10, "17.20")])
+    services.cart_add(user=buyer, product_id=rye.pk, quantity=6)
+
+    (line,) = quick_order_check(user=buyer, text="FLR-RYE-25 4").lines
+    quick_order_add(user=buyer, text="FLR-RYE-25 4")
+
+    (item,) = selectors.cart_items_for(buyer)
+    assert line.priced_at == 10 and line.unit_price == Decimal("17.20") == item.unit_price
+    assert line.line_total == Decimal("68.80")
 
 
 def test_an_unknown_sku_is_bad_and_suggests_a_close_match(
@@ -133,7 +155,7 @@ def test_stock_counts_what_the_cart_already_holds(buyer: Any, pizza: Product) ->
     (line,) = quick_order_check(user=buyer, text="FLR-00-25 4").lines
 
     assert line.status == BAD
-    assert line.problem == "Only 8 in stock, and your cart already holds 5."
+    assert line.problem == "Only 8 in stock (5 already in your cart)."
 
 
 def test_a_product_no_longer_for_sale_is_bad(buyer: Any, make_product: Any) -> None:
@@ -344,3 +366,36 @@ def test_adding_1_line_or_150_takes_the_same_queries(
 
     assert one == many
     assert len(cart_of(buyer)) == 150
+
+
+@pytest.mark.parametrize(
+    ("in_cart", "pasted", "problem"),
+    [
+        (0, 9, "Only 8 in stock."),
+        (5, 4, "Only 8 in stock (5 already in your cart)."),
+        (8, 9_993, "That is 10,001 with the 8 in your cart: a cart line holds at most 10,000."),
+    ],
+)
+def test_a_line_reads_the_same_on_the_page_and_when_the_cart_refuses_it(
+    buyer: Any, pizza: Product, in_cart: int, pasted: int, problem: str
+) -> None:
+    """One check (cart.check_line) behind the page's lines and the cart's adding of them."""
+    if in_cart:
+        services.cart_add(user=buyer, product_id=pizza.pk, quantity=in_cart)
+
+    (line,) = quick_order_check(user=buyer, text=f"FLR-00-25 {pasted}").lines
+    (outcome,) = services.cart_add_lines(user=buyer, lines=[(pizza.pk, pasted)], cap_to_stock=False)
+
+    assert line.status == BAD and line.problem == outcome.problem == problem
+
+
+def test_a_pack_problem_with_the_cart_reads_the_same_on_the_page_and_in_the_cart(
+    buyer: Any, malt: Product
+) -> None:
+    services.cart_add(user=buyer, product_id=malt.pk, quantity=8)
+
+    (line,) = quick_order_check(user=buyer, text="MLT-PALE-25 4").lines
+    (outcome,) = services.cart_add_lines(user=buyer, lines=[(malt.pk, 4)], cap_to_stock=True)
+
+    expected = "With the 8 in your cart: Sold in multiples of 8: 8 or 16."
+    assert line.problem == outcome.problem == expected and outcome.is_refused

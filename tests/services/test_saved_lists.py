@@ -266,3 +266,63 @@ def test_a_name_taken_at_the_same_moment_is_refused_by_the_constraint(
     with pytest.raises(InvalidListName, match="already has a list called"):
         lists.saved_list_create(user=colleague, name="thursday bakery order")
     assert SavedList.objects.count() == 1
+
+
+def test_a_new_list_holds_only_quantities_the_pack_rules_allow(buyer: Any, malt: Product) -> None:
+    with pytest.raises(InvalidQuantity, match="Pale ale malt: Sold in multiples of 8: 8 or 16"):
+        lists.saved_list_create(user=buyer, name="Brew day", items=[(malt.pk, 10)])
+    assert not SavedList.objects.exists()
+
+
+def test_a_new_lists_lines_for_one_product_are_judged_on_their_sum(
+    buyer: Any, flour: Product, malt: Product
+) -> None:
+    saved = lists.saved_list_create(user=buyer, name="Brew day", items=[(malt.pk, 4), (malt.pk, 4)])
+    assert items_of(saved) == {malt.pk: 8}
+
+    with pytest.raises(InvalidQuantity, match="from 1 to 10,000"):
+        lists.saved_list_create(
+            user=buyer, name="Too much", items=[(flour.pk, 6_000), (flour.pk, 6_000)]
+        )
+    assert not SavedList.objects.filter(name="Too much").exists()
+
+
+def test_a_cart_line_the_pack_rules_now_refuse_is_not_saved_as_a_list(
+    buyer: Any, malt: Product
+) -> None:
+    services.cart_add(user=buyer, product_id=malt.pk, quantity=8)
+    Product.objects.filter(pk=malt.pk).update(order_multiple=5)
+
+    with pytest.raises(InvalidQuantity, match="Pale ale malt: Sold in multiples of 5: 5 or 10"):
+        lists.saved_list_from_cart(user=buyer, name="From the cart")
+    assert not SavedList.objects.exists()
+
+
+def test_an_order_saved_as_a_list_takes_the_quantities_the_pack_rules_allow_today(
+    buyer: Any, flour: Product, malt: Product, make_product: Any
+) -> None:
+    yeast = make_product(name="Yeast", stock=50)
+    order = services.order_place(user=buyer, lines=[(flour.pk, 3), (malt.pk, 16), (yeast.pk, 4)]).order
+    Product.objects.filter(pk=malt.pk).update(order_multiple=10)
+    Product.objects.filter(pk=yeast.pk).update(min_order_quantity=6)
+
+    saved = lists.saved_list_from_order(user=buyer, order_id=order.pk, name="Again")
+
+    assert items_of(saved) == {flour.pk: 3, malt.pk: 10, yeast.pk: 6}
+
+
+def test_a_list_item_above_the_line_limit_is_refused_and_the_rest_go_in(
+    buyer: Any, thursday: SavedList, flour: Product, malt: Product, settings: Any
+) -> None:
+    """The limit was lowered after the item was saved: that item is refused, naming the
+    nearest quantity a cart line may hold, never an error for the whole list."""
+    settings.SHOP_MAX_LINE_QUANTITY = 12
+    SavedListItem.objects.filter(saved_list=thursday, product=malt).update(quantity=16)
+
+    outcomes = lists.saved_list_to_cart(user=buyer, list_id=thursday.pk)
+
+    by_product = {o.product_id: o for o in outcomes}
+    assert by_product[flour.pk].is_full
+    assert by_product[malt.pk].is_refused
+    assert by_product[malt.pk].problem == "16 is more than a cart line holds (12): 8 would do."
+    assert cart_of(buyer) == {flour.pk: 4}

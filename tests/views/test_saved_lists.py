@@ -176,6 +176,22 @@ def test_put_the_whole_list_in_the_cart_reports_capped_and_refused_lines(
     assert cart_of(buyer) == {flour.pk: 3}
 
 
+def test_a_list_item_no_cart_line_may_hold_is_reported_not_a_500(
+    buyer_client: ShopClient, buyer: Any, thursday: SavedList, flour: Product, malt: Product,
+    settings: Any,
+) -> None:
+    settings.SHOP_MAX_LINE_QUANTITY = 12  # lowered after the list was saved
+    SavedListItem.objects.filter(saved_list=thursday, product=malt).update(quantity=16)
+
+    response = buyer_client.form_post(url("saved_list_to_cart", thursday.pk), follow=True)
+
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("shop:cart")
+    assert "1 line of “Thursday bakery order” put in your cart." in html
+    assert "Not added: Pale ale malt: 16 is more than a cart line holds (12): 8 would do." in html
+    assert cart_of(buyer) == {flour.pk: 4}
+
+
 def test_add_to_a_list_from_a_product_page(
     buyer_client: ShopClient, thursday: SavedList, flour: Product
 ) -> None:
@@ -200,6 +216,9 @@ def test_add_to_a_new_list_from_a_product_page(buyer_client: ShopClient, flour: 
     )
 
     assert refused.status_code == 302 and not SavedList.objects.filter(name="Brew day").exists()
+    assert "Pale ale malt: Sold in multiples of 8: 8. Nothing was added." in buyer_client.get(
+        LISTS
+    ).content.decode()
     saved = SavedList.objects.get(name="Bread")
     assert made["Location"] == saved.get_absolute_url() and items_of(saved) == {flour.pk: 2}
 
