@@ -90,6 +90,10 @@ def cases() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "category, q=bar, -stock", {"category_slug": "flours", "q": "bar", "ordering": "-stock"}
     for label, filters in FILTERS:
         yield label, {"ordering": RELEVANCE, **filters}
+    # A dietary mark without a search walks the mark's own index in each order (migration 0014).
+    for marks in (["organic", "vegan"], ["halal", "kosher"]):
+        for ordering in PRODUCT_ORDERINGS:
+            yield f"dietary {', '.join(marks)}, {ordering}", {"dietary": marks, "ordering": ordering}
 
 
 def measure(filters: dict[str, Any], runs: int, show_plan: bool) -> dict[str, float | int]:

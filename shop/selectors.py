@@ -35,13 +35,14 @@ RELEVANCE = "relevance"
 # under 1 ms for walking the name index. A search matching more than this many products
 # ("kg", most of the catalogue) is listed by name instead.
 RANKED_MATCHES_MAX = 5000
-# Up to this many products with a dietary mark PostgreSQL is made to sort them rather than
-# walk the sort order's index and filter. Its planner expects them spread evenly through that
-# order and walks the index as soon as it expects to find a page quickly; but marks cluster
-# ("Organic ..." names all sort under O) and the walk then reads most of the catalogue:
-# 140 ms for the organic products by name at 100,000 products, against one read of the
-# table and a sort of the matches.
+# A listing with a dietary mark walks that mark's index in its order (migration 0014): name,
+# price and stock. In the other orders of the catalogue's table (SKU, category, unit) up to
+# this many marked products are read and sorted rather than found by walking the whole
+# catalogue in that order, which PostgreSQL expects to find them spread evenly through; but
+# marks cluster ("ORG-" codes all sort together) and the walk then reads most of the catalogue.
 SORTED_MATCHES_MAX = 20000
+# The orders a dietary mark's indexes serve (migration 0014).
+_DIETARY_INDEXED_ORDERINGS = {"name", "price", "stock"}
 CLOSE_MATCH_CANDIDATES = 500
 MAX_SEARCH_LENGTH = 100
 
@@ -74,15 +75,19 @@ def _filtered(
     if category_slug:
         products = products.filter(category__slug=category_slug)
     # Written so that PostgreSQL can estimate how many rows each keeps, which decides its
-    # plan: one `allergens & bit = 0` per allergen, each the expression of a statistics
-    # object of migration 0012, and the dietary marks as the masks that hold them all, which
-    # the column's own statistics count. `allergens & 3072 = 0` would be guessed at 0.5%.
+    # plan: one `allergens & bit = 0` per allergen and one `dietary & bit = bit` per dietary
+    # mark, each the expression of a statistics object (migrations 0012 and 0014; the
+    # dietary one also knows how the marks combine). `allergens & 3072 = 0` would be guessed
+    # at 0.5%. The dietary conditions are also the predicates of the marks' own indexes
+    # (0014), which serve a listing in name, price or stock order.
     for bit in _bits(free_from_mask):
         products = products.alias(**{f"_allergen_{bit}": F("allergens").bitand(bit)}).filter(
             **{f"_allergen_{bit}": 0}
         )
-    if dietary_mask:
-        products = products.filter(dietary__in=DIETARY.masks_holding(dietary_mask))
+    for bit in _bits(dietary_mask):
+        products = products.alias(**{f"_dietary_{bit}": F("dietary").bitand(bit)}).filter(
+            **{f"_dietary_{bit}": bit}
+        )
     return products
 
 
@@ -95,8 +100,9 @@ _TEXT_ORDERINGS = {"name", "sku", "unit", "category__name"}
 
 def sorts_matches(count: int, *, q: str, dietary: Iterable[str]) -> bool:
     """Whether a listing of `count` products with the `dietary` filter should have
-    PostgreSQL sort them rather than walk an index in the listing's order
-    (SORTED_MATCHES_MAX). Only dietary marks without a search: a search's matches come from
+    PostgreSQL sort them, in an order that no index of a dietary mark serves, rather than walk
+    an index in that order (SORTED_MATCHES_MAX; product_order applies it to the orderings
+    without such an index). Only dietary marks without a search: a search's matches come from
     its index, whose estimates the planner has; the other filters are served by an index
     (category) or keep most products (stock, free from)."""
     return (
@@ -110,11 +116,12 @@ def sorts_matches(count: int, *, q: str, dietary: Iterable[str]) -> bool:
 def product_order(
     products: QuerySet[Product], ordering: Sequence[str], *, sort_matches: bool
 ) -> QuerySet[Product]:
-    """`products` in `ordering` (field names, "-" for descending). With `sort_matches` the
-    fields become expressions that sort the same but that no index serves (name || '',
-    price + 0), so that PostgreSQL reads the matching rows and sorts them instead of walking
-    an index in that order and filtering: see SORTED_MATCHES_MAX."""
-    if not sort_matches:
+    """`products` in `ordering` (field names, "-" for descending). With `sort_matches`, an
+    ordering that no dietary mark's index serves (SKU, category, unit) becomes expressions
+    that sort the same but that no index serves (sku || '', id + 0), so that PostgreSQL reads
+    the matching rows and sorts them instead of walking an index in that order and
+    filtering: see SORTED_MATCHES_MAX. Name, price and stock walk the mark's index."""
+    if not sort_matches or not ordering or ordering[0].lstrip("-") in _DIETARY_INDEXED_ORDERINGS:
         return products.order_by(*ordering)
     fenced: list[Any] = []
     for field in ordering:
@@ -142,9 +149,9 @@ def product_search(
     index serves.
 
     RELEVANCE sorts a search by how well each product matches, when it matches at most
-    RANKED_MATCHES_MAX products; SORTED_MATCHES_MAX says how the other sorts are run. How
-    many products match is `known_count` when the caller has it (the catalogue's facets),
-    else product_count's (cached, and the API needs it anyway)."""
+    RANKED_MATCHES_MAX products. How many products match is `known_count` when the caller
+    has it (the catalogue's facets), else product_count's (cached, and the API needs it
+    anyway). The other sorts each walk an index (with a dietary filter, the mark's own)."""
     q = _normalise_query(q)
     free_from, dietary = list(free_from), list(dietary)
     free_from_mask, dietary_mask = _masks(free_from, dietary)
@@ -157,18 +164,15 @@ def product_search(
     if user is not None:
         products = with_contract_price(products, user=user)
     rank = search.relevance(q) if ordering == RELEVANCE else None
-    if known_count is None and (rank is not None or sorts_matches(0, q=q, dietary=dietary)):
+    if known_count is None and rank is not None:
         known_count = product_count(
             q=q, category_slug=category_slug, in_stock=in_stock, free_from=free_from, dietary=dietary
         )
     products = with_price_breaks(products)
     if rank is not None and known_count is not None and known_count <= RANKED_MATCHES_MAX:
         return products.alias(_rank=rank).order_by("-_rank", "name", "id")
-    return product_order(
-        products,
-        PRODUCT_ORDERINGS.get(ordering, PRODUCT_ORDERINGS["name"]),
-        sort_matches=sorts_matches(known_count or 0, q=q, dietary=dietary),
-    )
+    # Every one of these orders has an index, also for each dietary mark (migration 0014).
+    return products.order_by(*PRODUCT_ORDERINGS.get(ordering, PRODUCT_ORDERINGS["name"]))
 
 
 def _cached(key_parts: tuple[object, ...], compute: Callable[[], Any]) -> Any:

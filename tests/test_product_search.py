@@ -122,6 +122,22 @@ def test_dietary_keeps_only_products_with_every_mark(catalogue: dict[str, Produc
     assert names(product_search(dietary=["organic", "halal"])) == []
 
 
+@pytest.mark.parametrize("ordering", ["name", "-name", "price", "-price", "stock", "-stock"])
+def test_a_dietary_listing_keeps_its_order_in_every_sort(
+    catalogue: dict[str, Product], ordering: str
+) -> None:
+    """Listed through each mark's own index on PostgreSQL: in the sort's order, id breaking ties."""
+    field = ordering.lstrip("-")
+
+    listed = list(product_search(dietary=["vegan"], ordering=ordering))
+
+    assert listed == sorted(listed, key=lambda p: (getattr(p, field), p.pk), reverse=ordering.startswith("-"))
+    assert {p.pk for p in listed} == {
+        p.pk for p in Product.objects.filter(is_active=True) if p.dietary & selectors.DIETARY.bit("vegan")
+    }
+    assert len(listed) == 8
+
+
 def test_the_filters_combine_with_search_category_and_stock(
     catalogue: dict[str, Product], make_product: Callable[..., Product]
 ) -> None:
