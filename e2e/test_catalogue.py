@@ -1,12 +1,14 @@
 """Journey 2: search the catalogue by typing, filter by category, sort by price, page through."""
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from shop.models import Product
-from ui import column_texts, expect_same_page, mark_page, money
+from ui import column_texts, expect_same_page, mark_page, money, sign_in
 
 PAGE_SIZE = 25
 RYE_FLOURS = {"FLR-RYE-LT-25", "FLR-RYE-DK-25"}
@@ -162,3 +164,50 @@ def test_a_typo_is_met_with_did_you_mean_and_close_matches(buyer_page: Page, sam
     expect(page).to_have_url(re.compile(r"[?&]q=sugar"))
     expect(page.get_by_label("Search products")).to_have_value("sugar")
     assert "SUG-GRAN-25" in skus_shown(page)
+
+
+def test_a_page_link_at_the_foot_brings_the_results_into_view_with_focus_on_them(
+    buyer_page: Page, make_product: Callable[..., Product]
+) -> None:
+    page = buyer_page
+    for i in range(PAGE_SIZE + 3):
+        make_product(name=f"Flour {i:02}")
+    page.goto("/")
+    pagination = page.locator('nav[aria-label="Pagination"]')
+    pagination.get_by_role("link", name="Next").click()
+
+    expect(page).to_have_url(re.compile(r"[?&]page=2"))
+    expect(page.locator("#product-table tbody tr")).to_have_count(3)
+    results = page.locator("#catalogue-results")
+    expect(results).to_be_focused()
+    top = results.evaluate("el => el.getBoundingClientRect().top")
+    assert 0 <= top < page.viewport_size["height"] / 2, f"results' top at {top}px"
+
+
+def test_on_a_phone_the_sort_select_orders_the_cards(
+    new_context: Callable[..., BrowserContext], buyer: Any, live_server: Any,
+    make_product: Callable[..., Product],
+) -> None:
+    context = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    sign_in(context, buyer, live_server.url)
+    page = context.new_page()
+    make_product(sku="FLR-A", name="Almond flour", price="30.00")
+    make_product(sku="FLR-B", name="Buckwheat flour", price="12.00")
+    make_product(sku="FLR-C", name="Chestnut flour", price="21.00")
+    page.goto("/")
+    expect(page.locator("#product-table thead")).to_be_hidden()  # cards: no sortable headers
+
+    page.get_by_label("Sort by").select_option(label="Price, high to low")
+    expect(page).to_have_url(re.compile(r"/\?sort=-price$"))  # and no empty parameters
+    expect(page.locator("#product-table tbody tr").first).to_have_attribute("data-sku", "FLR-A")
+    assert skus_shown(page) == ["FLR-A", "FLR-C", "FLR-B"]
+
+    # A new search keeps the sort.
+    page.get_by_label("Search products").fill("flour")
+    expect(page).to_have_url(re.compile(r"q=flour"))
+    expect(page).to_have_url(re.compile(r"sort=-price"))
+    expect(page.get_by_label("Sort by")).to_have_value("-price")
+    assert skus_shown(page) == ["FLR-A", "FLR-C", "FLR-B"]
+    # A card is compact: name and pack first, well under the 280 px each used to take.
+    height = page.locator("#product-table tbody tr").first.evaluate("el => el.getBoundingClientRect().height")
+    assert height <= 200, f"a card is {height}px tall"

@@ -50,7 +50,7 @@ def refused_then_corrected(page: Page, malt: Product, buyer: Any, shoot: Shooter
     # Corrected from the message: the larger of the two quantities it names.
     larger = NEAREST.search(messages.inner_text()).group(2)
     add_to_cart(page, MALT["sku"], MALT["name"], int(larger))
-    expect(messages).to_contain_text("Added 16 × Pilsner malt to your cart.")
+    expect(messages).to_contain_text("Added 16 × Pilsner malt (25 kg sack) to your cart")
     expect(page.locator("#cart-badge")).to_have_text("16")
 
     # The cart prices the line at the 16+ tier.

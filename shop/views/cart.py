@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,8 +43,15 @@ from shop.forms import (
 from shop.models import CartItem, Product
 from shop.services.checkout import can_order, require_ordering_role, resolve_details
 from shop.services.delivery import earliest_delivery_date, latest_delivery_date
-from shop.services.packs import pack_problem
+from shop.services.packs import pack_problem, round_down
 from shop.services.pricing import Price, cart_item_price, totals_for
+from shop.views.add_feedback import (
+    RowFeedback,
+    keep_for_next_page,
+    named,
+    render_row,
+    row_anchor,
+)
 from shop.views.common import wants_partial
 
 
@@ -86,43 +94,116 @@ def _first_error(form: AddToCartForm | CartQuantityForm) -> str:
 @require_POST
 @_ordering_view
 def cart_add(request: HttpRequest) -> HttpResponse:
+    """Add from a catalogue row (`feedback=row`: the answer is about that row, see
+    shop/views/add_feedback.py) or the product page. The message names the product with its
+    pack; a refusal adds nothing."""
     form = AddToCartForm(request.POST)
+    on_row = request.POST.get("feedback") == "row"
     level, status = messages.ERROR, 422
+    product_id = _posted_product_id(form)
+    # Read with the viewer's prices: a row is rendered from it. Only when needed otherwise:
+    # a refusal names it.
+    product = (
+        selectors.product_get(product_id, user=request.user) if product_id and on_row else None
+    )
+    row_text, in_cart, offer = "", None, None
     if not form.is_valid():
         _refuse_viewer(request)
-        text = _first_error(form)
+        product = product or (selectors.product_get(product_id) if product_id else None)
+        row_text = _first_error(form)
+        text = f"{named(product)}: {row_text}" if product else row_text
     else:
-        product_id = form.cleaned_data["product"]
         quantity = form.cleaned_data["quantity"]
         try:
             item = services.cart_add(user=request.user, product_id=product_id, quantity=quantity)
         except InsufficientStock as exc:
-            text, status = _not_enough_to_add(product_id, quantity, exc), 409
+            product = product or selectors.product_get(product_id)
+            text, status = _not_enough_to_add(product, quantity, exc), 409
+            offer = _what_can_be_added(product, quantity, exc) if product else None
         except ProductUnavailable:
             # 409, not 404: htmx swaps this message in, and the product may be back on sale later.
             text, status = "That product is no longer for sale.", 409
         except QuantityNotAllowed as exc:
             text = f"{exc} Nothing was added."
         except InvalidQuantity as exc:
-            text = str(exc)
+            product = product or selectors.product_get(product_id)
+            text = f"{named(product)}: {exc}" if product else str(exc)
         else:
-            level, status = messages.SUCCESS, 200
-            text = f"Added {quantity:,} × {item.product.name} to your cart."
-    if wants_partial(request):
-        return render(
-            request,
-            "shop/_cart_feedback.html",
-            {"notices": [(messages.DEFAULT_TAGS[level], text)]},
-            status=status,
+            level, status, in_cart = messages.SUCCESS, 200, item.quantity
+            text = (
+                f"Added {quantity:,} × {named(item.product)} to your cart "
+                f"({item.quantity:,} in cart)."
+            )
+            row_text = f"Added: {item.quantity:,} in cart"
+    tag = messages.DEFAULT_TAGS[level]
+    feedback = None
+    if on_row and product is not None and product_id == product.pk:
+        feedback = RowFeedback(
+            product_id=product.pk,
+            level=tag,
+            text=row_text or text,
+            quantity="" if in_cart else request.POST.get("quantity", "")[:12],
+            in_cart=in_cart,
+            offer=offer,
         )
+    next_path = _safe_next(request, reverse("shop:catalogue"))
+    if wants_partial(request):
+        if feedback is None:
+            response = render(
+                request, "shop/_cart_feedback.html", {"notices": [(tag, text)]}, status=status
+            )
+            if on_row:  # no row to show it on (gone from sale): where messages go
+                response["HX-Retarget"] = "#messages"
+                response["HX-Reswap"] = "innerHTML"
+            return response
+        return _row_response(request, product, feedback, text, next_path=next_path, status=status)
     messages.add_message(request, level, text)
-    return redirect(_safe_next(request, reverse("shop:catalogue")))
+    if feedback is not None:
+        keep_for_next_page(request, feedback)
+        return redirect(f"{next_path.split('#')[0]}#{row_anchor(feedback.product_id)}")
+    return redirect(next_path)
 
 
-def _not_enough_to_add(product_id: int, quantity: int, exc: InsufficientStock) -> str:
+def _posted_product_id(form: AddToCartForm) -> int | None:
+    # Read whatever else was wrong, so a refused quantity still names its product.
+    field = form["product"]
+    try:
+        return form.fields["product"].clean(field.data)
+    except ValidationError:
+        return None
+
+
+def _row_response(
+    request: HttpRequest,
+    product: Product,
+    feedback: RowFeedback,
+    text: str,
+    *,
+    next_path: str,
+    status: int,
+) -> HttpResponse:
+    """The catalogue row again, saying what happened (swapped in for the row), the message for
+    screen readers (#messages, out of band: the row's text is not a live region) and the
+    cart badge (out of band)."""
+    row = render_row(request, product, feedback, next_path=next_path)
+    rest = render(
+        request,
+        "shop/_cart_row_feedback.html",
+        {"notices": [(feedback.level, text)]},
+    ).content.decode()
+    return HttpResponse(row + rest, status=status)
+
+
+def _what_can_be_added(product: Product, quantity: int, exc: InsufficientStock) -> int | None:
+    """The most that can still go in the cart within stock and the pack rules (None: none)."""
     short = exc.short_lines[0]
-    product = selectors.product_get(product_id)
-    name = product.name if product else "this product"
+    room = short.available - (short.requested - quantity)
+    return (round_down(product, room) or None) if room > 0 else None
+
+
+def _not_enough_to_add(product: Product | None, quantity: int, exc: InsufficientStock) -> str:
+    short = exc.short_lines[0]
+    name = named(product) if product else "this product"
     in_cart = short.requested - quantity
     already = f" ({in_cart:,} already in your cart)" if in_cart else ""
     return (

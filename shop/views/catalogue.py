@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -15,6 +15,7 @@ from shop.catalogue_cache import catalogue_results
 from shop.services.checkout import can_order
 from shop.services.pricing import product_price
 from shop.tables import ProductTable, table_configure
+from shop.views.add_feedback import take_from_session, with_row_feedback
 from shop.views.common import wants_partial
 
 
@@ -22,6 +23,9 @@ from shop.views.common import wants_partial
 @require_GET
 @vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
+    partial = wants_partial(request)
+    if not partial and (clean_url := _without_empty_parameters(request)):
+        return redirect(clean_url)
     form = CatalogueFilterForm(request.GET, categories=selectors.category_choices())
     form.is_valid()  # an unknown category or an over-long query drops just that filter
     filters = form.cleaned_data
@@ -57,6 +61,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         },
         count=facets.total,
     )
+    table.sort_choices = _sort_choices(query.get(table.prefixed_order_by_field, ""), q=search["q"])
+    table.results_anchor = RESULTS_ANCHOR
     suggestion, close_matches = "", []
     if search["q"] and not facets.total:
         suggestion = selectors.search_suggestion(**search)
@@ -70,14 +76,56 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         suggestion=suggestion,
         close_matches=close_matches,
     )
+    feedback = take_from_session(request) if not partial else None
+    if feedback is not None:
+        page_query = query.copy()
+        page_query["page"] = str(table.page.number)
+        next_path = f"{request.path}?{page_query.urlencode()}"
+        results = with_row_feedback(request, results, feedback, next_path=next_path)
     facet_context = {"form": form, "facets": facets, "search": search}
-    if wants_partial(request):
+    if partial:
         # The facet counts beside the filters follow the search: swapped out of band.
         facet_html = render_to_string(
             "shop/catalogue.html#facets", {**facet_context, "oob": True}, request=request
         )
         return HttpResponse(results + facet_html)
     return render(request, "shop/catalogue.html", {**facet_context, "results": results})
+
+
+RESULTS_ANCHOR = "catalogue-results"
+# The sort control beside the result count (every width: on a phone the column headers are
+# hidden). Values are the table's sort parameter; "" is the default order.
+SORTS = (
+    ("name", "Name, A to Z"),
+    ("-name", "Name, Z to A"),
+    ("price", "Price, low to high"),
+    ("-price", "Price, high to low"),
+    ("-stock", "Most in stock"),
+    ("category", "Category"),
+    ("sku", "SKU"),
+)
+
+
+def _sort_choices(current: str, *, q: str) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) for the sort <select>: "" is the best matches first for a
+    search, else the table's default, by name (so "name" itself is not offered twice)."""
+    default = ("", "Best matches first") if q else ("", "Name, A to Z")
+    options = [default, *((value, label) for value, label in SORTS if q or value != "name")]
+    return [(value, label, value == current) for value, label in options]
+
+
+def _without_empty_parameters(request: HttpRequest) -> str | None:
+    """The URL without its empty parameters ("?q=&category="), or None when it has none: a
+    plain form submit sends every field, and a shared link should carry only those in use."""
+    query = request.GET.copy()
+    empty = [name for name, values in query.lists() if "" in values]
+    if not empty:
+        return None
+    for name in empty:
+        values = [value for value in query.pop(name) if value]
+        if values:
+            query.setlist(name, values)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 @login_required

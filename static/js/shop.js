@@ -2,6 +2,9 @@
 (function () {
   "use strict";
 
+  // Styles that only make sense with this script (the sort control's submit button hides).
+  document.documentElement.classList.add("js");
+
   // Copy a token secret to the clipboard.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-target]");
@@ -66,6 +69,108 @@
     foldable().forEach(function (group) {
       if (group.id in opened) group.open = opened[group.id] || !!group.querySelector("input:checked");
     });
+  });
+
+  // --- ux-catalogue: busy state, clean URLs, focus after paging ---------------------------
+  // Every htmx request marks what started it: its button (or the form's buttons) get
+  // aria-disabled and .is-busy (a spinner, styles in shop.css) and take no second click until
+  // the answer is in, so a double click adds once. The region being replaced gets aria-busy.
+  var busyButtons = function (detail) {
+    var elt = detail.elt;
+    if (!elt || !elt.closest) return [];
+    if (elt.matches("form")) {
+      var submitter = detail.requestConfig && detail.requestConfig.triggeringEvent &&
+        detail.requestConfig.triggeringEvent.submitter;
+      if (submitter) return [submitter];
+      return Array.prototype.slice.call(elt.querySelectorAll("button[type=submit], button:not([type])"));
+    }
+    if (elt.matches("button, a")) return [elt];
+    return [];
+  };
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var detail = event.detail;
+    busyButtons(detail).forEach(function (button) {
+      if (button.getAttribute("aria-disabled") !== "true") button.dataset.busy = "true";
+      button.setAttribute("aria-disabled", "true");
+      button.classList.add("is-busy");
+    });
+    if (detail.elt && detail.elt.matches && detail.elt.matches("form")) detail.elt.dataset.busy = "true";
+    if (detail.target && detail.target.setAttribute) detail.target.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var detail = event.detail;
+    busyButtons(detail).forEach(function (button) {
+      if (button.dataset.busy === "true") {
+        button.removeAttribute("aria-disabled");
+        delete button.dataset.busy;
+      }
+      button.classList.remove("is-busy");
+    });
+    if (detail.elt && detail.elt.dataset) delete detail.elt.dataset.busy;
+    if (detail.target && detail.target.removeAttribute) detail.target.removeAttribute("aria-busy");
+  });
+  // Captured before htmx's own listeners: a form or button waiting for its answer is not sent again.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var submitter = event.submitter;
+    if ((form.dataset && form.dataset.busy === "true") ||
+        (submitter && submitter.getAttribute("aria-disabled") === "true")) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest && event.target.closest("[aria-disabled=true]");
+    if (target && (target.matches("a") || target.hasAttribute("hx-get") || target.hasAttribute("hx-post"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  // Shared URLs carry only what is in use: "?q=&category=" would be pushed to the address bar
+  // by a GET form with empty fields.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail;
+    if (detail.verb !== "get" || !detail.formData) return;
+    var data = detail.formData;
+    var names = [];
+    data.forEach(function (value, name) { if (names.indexOf(name) < 0) names.push(name); });
+    names.forEach(function (name) {
+      var values = data.getAll(name);
+      var kept = values.filter(function (value) { return value !== ""; });
+      if (kept.length === values.length) return;
+      data.delete(name);
+      kept.forEach(function (value) { data.append(name, value); });
+    });
+  });
+
+  // After a page link (nav[data-focus-results]) the new page's results are brought into view
+  // with the keyboard focus on them: the link clicked at the foot of the list is gone.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var elt = event.detail.elt;
+    var target = event.detail.target;
+    var from = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!from || !from.closest || !from.closest("[data-focus-results]")) return;
+    // Out-of-band parts of the answer (the catalogue's filters) settle too: only the target.
+    if (!elt || !elt.id || !target || elt.id !== target.id) return;
+    var region = document.getElementById(elt.id);
+    if (!region) return;
+    if (!region.hasAttribute("tabindex")) region.setAttribute("tabindex", "-1");
+    region.focus({ preventScroll: true });
+    region.scrollIntoView({ block: "start" });
+  });
+
+  // A catalogue row swapped in after "Add" keeps the keyboard on that row: its button again
+  // (htmx restores focus by id, but not from a button that is gone, like "Add the 4 there are").
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var row = event.detail.elt;
+    if (!row || !row.matches || !row.matches("tr[data-product-id]")) return;
+    var fresh = document.getElementById(row.id) || row;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.body.contains(active)) return;
+    var invalid = fresh.querySelector("[aria-invalid=true]");
+    var button = fresh.querySelector(".add-form button[type=submit]");
+    if (invalid) invalid.focus(); else if (button) button.focus();
   });
 
   // Page shown again from the back/forward cache: allow submitting again.

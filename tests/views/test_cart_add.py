@@ -22,7 +22,7 @@ def test_htmx_add_confirms_and_swaps_the_badge_out_of_band(
     response = buyer_client.htmx_post(URL, {"product": rye.pk, "quantity": "2"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Added 2 × Dark rye flour to your cart." in html
+    assert "Added 2 × Dark rye flour (25 kg sack) to your cart (2 in cart)." in html
     assert 'id="cart-badge"' in html and 'hx-swap-oob="true"' in html and ">2</span>" in html
     assert "<html" not in html
     assert cart_of(buyer) == {rye.pk: 2}
@@ -36,7 +36,7 @@ def test_without_js_it_redirects_back_with_the_query_string_and_a_message(
     response = buyer_client.form_post(URL, {"product": rye.pk, "quantity": "3", "next": back})
     assert response.status_code == 302 and response["Location"] == back
     page = buyer_client.get(back).content.decode()
-    assert "Added 3 × Dark rye flour to your cart." in page
+    assert "Added 3 × Dark rye flour (25 kg sack) to your cart (3 in cart)." in page
     assert cart_of(buyer) == {rye.pk: 3}
 
 
@@ -58,7 +58,7 @@ def test_more_than_in_stock_says_so_and_adds_nothing(
     response = buyer_client.htmx_post(URL, {"product": rye.pk, "quantity": "3"})
     html = response.content.decode()
     assert response.status_code == 409
-    assert "Only 4 of Dark rye flour in stock (2 already in your cart)" in html
+    assert "Only 4 of Dark rye flour (25 kg sack) in stock (2 already in your cart)" in html
     assert "Nothing was added." in html
     assert cart_of(buyer) == {rye.pk: 2}
 
@@ -68,7 +68,7 @@ def test_more_than_in_stock_without_js_redirects_with_the_message(
 ) -> None:
     rye = make_product(name="Dark rye flour", stock=1)
     response = buyer_client.form_post(URL, {"product": rye.pk, "quantity": "5"}, follow=True)
-    assert "Only 1 of Dark rye flour in stock" in response.content.decode()
+    assert "Only 1 of Dark rye flour (25 kg sack) in stock" in response.content.decode()
     assert cart_of(buyer) == {}
 
 

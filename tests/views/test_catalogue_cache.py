@@ -277,7 +277,7 @@ def test_a_page_with_a_message_shows_it_to_its_buyer_only(
         reverse("shop:cart_add"), {"product": flour.pk, "quantity": 1, "next": URL}
     )
 
-    assert "Added 1 × Rye flour to your cart." in buyer_client.get(URL).content.decode()
+    assert "Added 1 × Rye flour (25 kg sack) to your cart" in buyer_client.get(URL).content.decode()
     assert "Added 1" not in other_client.get(URL).content.decode()
     assert "Added 1" not in buyer_client.get(URL).content.decode()  # shown once
 

@@ -50,7 +50,7 @@ def test_a_page_size_within_bounds_is_used_and_kept_in_the_links(
     response = buyer_client.get(URL, {"per_page": "5", "page": "2"})
 
     assert product_ids(response) == [product.pk for product in products[5:10]]
-    assert 'href="?per_page=5&amp;page=3"' in response.content.decode()
+    assert 'href="?per_page=5&amp;page=3#catalogue-results"' in response.content.decode()
 
 
 @pytest.mark.parametrize("number", ["-1", "0", "abc", "9223372036854775808", "1" * 40])
