@@ -63,8 +63,9 @@ class LoginForm(AllauthLoginForm):
 class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["password1"].label = "New password"
-        self.fields["password2"].label = "New password (again)"
+        for name, label in (("password1", "New password"), ("password2", "New password (again)")):
+            self.fields[name].label = label
+            self.fields[name].widget.attrs["placeholder"] = label
 
 
 class SignupForm(AllauthSignupForm):
