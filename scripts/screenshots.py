@@ -22,7 +22,8 @@ SIZES = {
     "desktop": {"viewport": {"width": 1366, "height": 900}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
-BUYER = ("buyer@bakery.example", "demo-buyer-pass")
+# The company admin: sees every page a buyer does, and the company's addresses and settings.
+BUYER = ("admin@bakery.example", "demo-admin-pass")
 
 
 def first_link(pattern: str) -> Callable[[Page], str]:
