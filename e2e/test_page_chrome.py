@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from shop.models import Product
-from ui import nav, product_row, sign_in
+from ui import add_to_cart, nav, product_row, sign_in
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
@@ -124,6 +124,17 @@ def test_on_a_phone_the_header_stays_on_one_line_in_view_and_every_target_is_44p
 
     nav(page, "Orders")
     expect(page).to_have_url(re.compile(r"/orders/$"))
+
+    # Without JavaScript the menu still opens (a <details>) and messages sit in the page,
+    # with no dismiss button that would do nothing.
+    plain = open_page(new_context, live_server, buyer, {**PHONE, "java_script_enabled": False})
+    plain.goto("/")
+    add_to_cart(plain, products[0].sku, products[0].name, 2)
+    expect(plain.locator("#messages .message")).to_contain_text(f"Added 2 × {products[0].name}")
+    assert plain.locator("#messages").evaluate("e => getComputedStyle(e).position") == "static"
+    expect(plain.get_by_role("button", name="Dismiss message")).to_be_hidden()
+    nav(plain, "Orders")
+    expect(plain).to_have_url(re.compile(r"/orders/$"))
 
 
 def test_on_a_desktop_focus_is_a_solid_outline_at_3_to_1_and_the_header_stays(
