@@ -24,7 +24,9 @@ def products(make_product: Callable[..., Product]) -> list[Product]:
     return [make_product(name=f"Stoneground flour {n:02d}", stock=50) for n in range(1, 28)]
 
 
-def open_page(new_context: Callable[..., BrowserContext], live_server: Any, buyer: Any, size: dict) -> Page:
+def open_page(
+    new_context: Callable[..., BrowserContext], live_server: Any, buyer: Any, size: dict[str, Any]
+) -> Page:
     context = new_context(**size)
     sign_in(context, buyer, live_server.url)
     return context.new_page()
@@ -44,7 +46,8 @@ def too_small(locators: list[Locator]) -> list[str]:
                 continue
             size = box(each)
             if size["height"] < TOUCH_TARGET or size["width"] < TOUCH_TARGET:
-                small.append(f"{each.evaluate('e => e.outerHTML.slice(0, 80)')}: {size['width']:.0f}x{size['height']:.0f}")
+                html = each.evaluate("e => e.outerHTML.slice(0, 80)")
+                small.append(f"{html}: {size['width']:.0f}x{size['height']:.0f}")
     return small
 
 
@@ -61,9 +64,9 @@ def contrast(a: str, b: str) -> float:
 
 def outline(page: Page) -> dict[str, str]:
     return page.evaluate(
-        "() => { const s = getComputedStyle(document.activeElement);"
+        "() => { const e = document.activeElement, s = getComputedStyle(e);"
         " return {style: s.outlineStyle, width: s.outlineWidth, color: s.outlineColor,"
-        " name: document.activeElement.textContent.trim() || document.activeElement.getAttribute('aria-label') || document.activeElement.name}; }"
+        " name: e.textContent.trim() || e.getAttribute('aria-label') || e.name}; }"
     )
 
 
@@ -77,7 +80,7 @@ def test_on_a_phone_the_header_stays_on_one_line_in_view_and_every_target_is_44p
     menu = main_nav.locator("summary", has_text="Menu")
     cart = main_nav.get_by_role("link", name=re.compile(r"^Cart"))
 
-    # One line: the brand, "Menu" and the cart side by side in a header no taller than a target and a bit.
+    # One line: the brand, "Menu" and the cart side by side, in a header a little taller than a target.
     assert box(header)["height"] <= 64
     assert box(main_nav)["height"] <= 48
     assert abs(box(menu)["y"] - box(cart)["y"]) < 2
@@ -99,7 +102,8 @@ def test_on_a_phone_the_header_stays_on_one_line_in_view_and_every_target_is_44p
     menu.click()
     orders = main_nav.get_by_role("link", name="Orders")
     expect(orders).to_be_visible()
-    assert too_small([main_nav.locator(".nav-panel a"), main_nav.get_by_role("button", name="Log out")]) == []
+    log_out = main_nav.get_by_role("button", name="Log out")
+    assert too_small([main_nav.locator(".nav-panel a"), log_out]) == []
     page.keyboard.press("Escape")
     expect(orders).to_be_hidden()
     expect(menu).to_be_focused()

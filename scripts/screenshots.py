@@ -30,7 +30,9 @@ def first_link(pattern: str) -> Callable[[Page], str]:
     """A page whose URL is the first link on `start` matching `pattern` (an order, a list)."""
 
     def find(page: Page) -> str:
-        hrefs = page.locator("main a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        hrefs = page.locator("main a[href]").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
         return next(href for href in hrefs if re.fullmatch(pattern, href))
 
     return find
@@ -87,7 +89,9 @@ def main() -> None:
     args = parser.parse_args()
     base = args.base_url.rstrip("/")
     only = set(filter(None, args.only.split(",")))
-    launch: dict[str, object] = {"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]}
+    launch: dict[str, object] = {
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+    }
     if os.environ.get("SHOP_CHROMIUM"):
         launch["executable_path"] = os.environ["SHOP_CHROMIUM"]
     with sync_playwright() as playwright:

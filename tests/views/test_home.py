@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 def category_tiles(html: str) -> dict[str, str]:
     found = re.findall(
-        r'<span class="landing-category-name">([^<]+)</span> <span class="landing-category-count">([^<]+)</span>',
+        r'<span class="landing-category-name">([^<]+)</span> '
+        r'<span class="landing-category-count">([^<]+)</span>',
         html,
     )
     return dict(found)
@@ -38,8 +39,10 @@ def test_the_shop_sends_a_visitor_to_the_front_door(anon_client: ShopClient) -> 
 def test_the_front_door_says_what_the_shop_is_and_who_it_is_for(anon_client: ShopClient) -> None:
     html = anon_client.get(reverse("account_login")).content.decode()
 
-    points = html[html.index('id="landing-points"') : html.index("</ul>", html.index('id="landing-points"'))]
-    for offer in ("Contract prices", "VAT invoices", "One account for the team", "Fast reordering", "An API"):
+    start = html.index('id="landing-points"')
+    points = html[start : html.index("</ul>", start)]
+    offers = ("Contract prices", "VAT invoices", "One account for the team", "Fast reordering", "An API")
+    for offer in offers:
         assert offer in points
     assert f'href="{reverse("api_reference")}">API documentation</a>' in points
 
