@@ -200,7 +200,12 @@ ACCOUNT_ADAPTER = "shop.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # Signing up opens a company (name, VAT number, delivery address) with the user as its admin.
-ACCOUNT_FORMS = {"signup": "companies.forms.CompanySignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "companies.forms.CompanySignupForm",
+    # allauth's labels in sentence case, like every other label in the shop.
+    "login": "shop.accounts.LoginForm",
+    "reset_password_from_key": "shop.accounts.ResetPasswordKeyForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 # One account per address, and an address counts only once its owner proved it. A B2B shop
 # sells on account to the address it has, so: verification is mandatory, by a code mailed to

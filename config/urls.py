@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 
 from shop import accounts, error_handlers, health
 from shop.api import errors as api_errors
-from shop.views import docs
+from shop.views import docs, home
 
 API_ROUTE = api_errors.API_PREFIX.removeprefix("/")  # "api/": routes have no leading slash
 
@@ -15,6 +15,8 @@ urlpatterns = [
     # Before admin.site.urls: the admin's login is allauth's, rate limits included.
     path("admin/login/", accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    # Before allauth's: its login page, with what the shop is beside the form.
+    path("accounts/login/", home.landing_login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path(f"{API_ROUTE}v1/", include("shop.api.urls")),
     path("company/", include("companies.urls")),

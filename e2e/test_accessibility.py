@@ -1,20 +1,24 @@
 """Journey 7: axe-core (bundled with axe-playwright-python, no network) finds no serious or
-critical violation on the pages a buyer uses most, the company admin's members and addresses
-and the checkout's review step."""
+critical violation on any page a visitor or a buyer sees (the front door, sign-up, the
+catalogue, a product, quick order, saved lists, the cart and its review step, orders, spend,
+tokens, the company's members and addresses, the header's open menu), at desktop and at phone
+width."""
 
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from companies import services as company_services
 from companies.models import Role
 from companies.services import AddressInput
 from shop import services
-from shop.models import Order, Product
+from shop.models import Product
+from shop.services.saved_lists import saved_list_create
 from tests.factories import make_member
+from ui import sign_in
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 AXE = Axe()
@@ -30,8 +34,31 @@ def blocking_violations(page: Page) -> list[str]:
     ]
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+# Visitors' pages: (path, what shows once it is ready).
+ANONYMOUS_PAGES = [("/accounts/login/", "#landing-categories"), ("/accounts/signup/", "#id_password2")]
+# A buyer's pages (the buyer is their company's admin).
+SHOP_PAGES = [
+    ("/", "#product-table"),
+    ("/products/{product_id}/", ".product-facts"),
+    ("/quick-order/", "#quick-order-form"),
+    ("/lists/", "#saved-lists"),
+    ("/lists/{list_id}/", "#saved-list-items"),
+    ("/cart/", "#cart-table"),
+    ("/orders/", "#order-table"),
+    ("/orders/{order_id}/", "#order-lines"),
+    ("/orders/?status=bogus&created_after=31-01-2026", "#status-error"),
+    ("/spend/", "#spend-summary"),
+    ("/tokens/", "#token-form"),
+    ("/company/members/", "#invitation-table"),
+    ("/company/addresses/", "#address-table"),
+]
+
+
 @pytest.fixture
-def placed_order(buyer: Any, make_product: Callable[..., Product]) -> Order:
+def shop_data(buyer: Any, make_product: Callable[..., Product]) -> dict[str, int]:
+    """An order, a cart, a saved list, a colleague and an invitation: every page has content."""
     address = AddressInput(label="Bakery", lines="1 Mill Lane\nLeeds", postcode="LS1 1AA")
     company_services.address_create(actor=buyer, data=address)
     flour = make_product(name="Strong white bread flour", stock=80, price="21.40")
@@ -43,66 +70,46 @@ def placed_order(buyer: Any, make_product: Callable[..., Product]) -> Order:
     )
     services.cart_add(user=buyer, product_id=flour.pk, quantity=3)
     services.cart_add(user=buyer, product_id=sugar.pk, quantity=1)
-    return placed.order
-
-
-@pytest.mark.parametrize(
-    "path, button",
-    [("/accounts/login/", "Log in"), ("/accounts/signup/", "Sign up")],
-    ids=["login", "signup"],
-)
-def test_account_page_has_no_serious_violations(
-    page: Page, transactional_db: None, path: str, button: str
-) -> None:
-    page.goto(path)
-    expect(page.get_by_role("button", name=button)).to_be_visible()
-    assert blocking_violations(page) == []
-
-
-@pytest.mark.parametrize(
-    "path, ready",
-    [
-        ("/", "#product-table"),
-        ("/cart/", "#cart-table"),
-        ("/orders/", "#order-table"),
-        ("/orders/{order_id}/", "#order-lines"),
-        ("/orders/?status=bogus&created_after=31-01-2026", "#status-error"),
-        ("/spend/", "#spend-chart"),
-        ("/tokens/", "#token-form"),
-    ],
-    ids=["catalogue", "cart", "order-history", "order-detail", "order-filter-errors", "spend", "tokens"],
-)
-def test_shop_page_has_no_serious_violations(
-    buyer_page: Page, placed_order: Order, path: str, ready: str
-) -> None:
-    buyer_page.goto(path.format(order_id=placed_order.pk))
-    expect(buyer_page.locator(ready)).to_be_visible()
-    assert blocking_violations(buyer_page) == []
-
-
-def test_company_pages_and_the_checkout_review_have_no_serious_violations(
-    buyer_page: Page, buyer: Any, placed_order: Order
-) -> None:
-    # The buyer is their company's admin: the members page shows role selects and a pending
-    # invitation. One test for the three pages: each test's database flush costs more than a page.
+    saved = saved_list_create(user=buyer, name="Weekly bake", items=[(flour.pk, 4), (sugar.pk, 2)])
     make_member("viewer@bakery.test", buyer.membership.company, Role.VIEWER)
     company_services.invitation_create(
         actor=buyer, email="new@bakery.test", role=Role.BUYER, base_url="http://testserver/"
     )
+    return {"order_id": placed.order.pk, "product_id": flour.pk, "list_id": saved.pk}
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_page_has_no_serious_violations(
+    new_context: Callable[..., BrowserContext],
+    live_server: Any,
+    buyer: Any,
+    shop_data: dict[str, int],
+    size: dict[str, Any],
+) -> None:
+    # One test per width looping the pages: each test's database flush costs more than a page.
+    page = new_context(**size).new_page()
     found: dict[str, list[str]] = {}
-    for path, ready in (
-        ("/company/members/", "#invitation-table"),
-        ("/company/addresses/", "#address-table"),
-    ):
-        buyer_page.goto(path)
-        expect(buyer_page.locator(ready)).to_be_visible()
-        found[path] = blocking_violations(buyer_page)
-    buyer_page.goto("/cart/")
-    buyer_page.get_by_label("PO number").fill("PO-1234")
-    buyer_page.get_by_role("button", name="Review order").click()
-    expect(buyer_page.get_by_role("button", name="Place order")).to_be_visible()
-    found["review"] = blocking_violations(buyer_page)
-    assert found == {"/company/members/": [], "/company/addresses/": [], "review": []}
+    for path, ready in ANONYMOUS_PAGES:
+        page.goto(path)
+        expect(page.locator(ready)).to_be_visible()
+        found[path] = blocking_violations(page)
+    sign_in(page.context, buyer, live_server.url)
+    for path, ready in SHOP_PAGES:
+        page.goto(path.format(**shop_data))
+        expect(page.locator(ready)).to_be_visible()
+        found[path] = blocking_violations(page)
+    # The header's menu, open (phone), and the checkout's review step.
+    menu = page.locator('nav[aria-label="Main"] summary')
+    if menu.is_visible():
+        menu.click()
+        expect(page.locator('nav[aria-label="Main"]').get_by_role("link", name="Orders")).to_be_visible()
+        found["open menu"] = blocking_violations(page)
+    page.goto("/cart/")
+    page.get_by_label("PO number").fill("PO-1234")
+    page.get_by_role("button", name="Review order").click()
+    expect(page.get_by_role("button", name="Place order")).to_be_visible()
+    found["review"] = blocking_violations(page)
+    assert found == {where: [] for where in found}
 
 
 def test_the_check_itself_catches_a_serious_violation(page: Page) -> None:

@@ -70,9 +70,14 @@ def order_id_from_url(page: Page) -> int:
 
 
 def nav(page: Page, name: str) -> None:
-    # The cart link's accessible name includes the badge ("Cart 3").
+    # The cart link's accessible name includes the badge ("Cart 3"). On a narrow screen the
+    # other links are in the header's "Menu" (a <details>): open it first.
     main_nav = page.locator('nav[aria-label="Main"]')
-    main_nav.get_by_role("link", name=re.compile(rf"^{name}\b")).click()
+    link = main_nav.get_by_role("link", name=re.compile(rf"^{name}\b"))
+    menu = main_nav.locator("details.nav-menu")
+    if not link.is_visible() and menu.locator("summary").is_visible():
+        menu.locator("summary").click()
+    link.click()
 
 
 def sign_in(context: BrowserContext, user: Any, live_server_url: str) -> None:

@@ -5,6 +5,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
@@ -49,6 +51,21 @@ def email_taken(email: str, *, by_other_than: AbstractBaseUser | None = None) ->
         users = users.exclude(pk=by_other_than.pk)
         addresses = addresses.exclude(user_id=by_other_than.pk)
     return users.exists() or addresses.exists()
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:  # absent when ACCOUNT_SESSION_REMEMBER is set
+            self.fields["remember"].label = "Remember me"
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in (("password1", "New password"), ("password2", "New password (again)")):
+            self.fields[name].label = label
+            self.fields[name].widget.attrs["placeholder"] = label
 
 
 class SignupForm(AllauthSignupForm):

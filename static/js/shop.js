@@ -184,3 +184,35 @@
     });
   });
 })();
+
+// ux-chrome: the header's "Menu" (a <details>, so it opens without this script) closes on
+// Escape, on a click elsewhere and when the screen widens; messages float under the header
+// (CSS `scripting`) and each one's dismiss button removes it.
+(function () {
+  "use strict";
+
+  var menu = function () { return document.querySelector("[data-nav-menu]"); };
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = menu();
+    if (open && open.open) {
+      open.open = false;
+      open.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var open = menu();
+    if (open && open.open && !open.contains(event.target)) open.open = false;
+  });
+  window.matchMedia("(min-width: 1100px)").addEventListener("change", function () {
+    var open = menu();
+    if (open) open.open = false;
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-dismiss-message]");
+    if (!button) return;
+    var message = button.closest(".message");
+    if (message) message.remove();
+  });
+})();
