@@ -109,20 +109,31 @@ def test_on_a_phone_the_header_stays_on_one_line_in_view_and_every_target_is_44p
     expect(menu).to_be_focused()
 
     # Adding from the last row of the page: the header, with the new count, is still in view,
-    # the message floats in view and the row did not move.
+    # the row itself says what happened (the message is for screen readers: it would only
+    # repeat the row) and the row did not move.
     last = products[24]
     row = product_row(page, last.sku)
     row.get_by_label(f"Quantity for {last.name}").fill("3")
     add = row.get_by_role("button", name="Add to cart")
     add.scroll_into_view_if_needed()
-    before = box(row)["y"]
+    before = box(row)["y"] + page.evaluate("scrollY")  # in the page, not the viewport
     add.click()
     expect(page.locator("#cart-badge")).to_have_text("3")
     expect(page.locator("#cart-badge")).to_be_in_viewport()
     assert box(header)["y"] == 0
+    feedback = row.locator(".row-feedback")
+    expect(feedback).to_contain_text("Added: 3 in cart")
+    expect(feedback).to_be_in_viewport()  # scrolled just into view if it landed below
+    assert box(row)["y"] + page.evaluate("scrollY") == before
+
+    # A message the page shows (here, more than in stock on the product page) floats under
+    # the header without moving the page, and can be dismissed.
+    row.get_by_role("link", name=last.name, exact=True).click()
+    page.get_by_label("Quantity", exact=True).fill("9999")
+    page.get_by_role("button", name="Add to cart").click()
     message = page.locator("#messages .message").first
+    expect(message).to_contain_text("in stock")
     expect(message).to_be_in_viewport()
-    assert box(row)["y"] == before
     page.get_by_role("button", name="Dismiss message").click()
     expect(page.locator("#messages .message")).to_have_count(0)
 

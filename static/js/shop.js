@@ -166,6 +166,10 @@
     var row = event.detail.elt;
     if (!row || !row.matches || !row.matches("tr[data-product-id]")) return;
     var fresh = document.getElementById(row.id) || row;
+    // The row's answer may land below the fold (an add from the foot of the screen, a phone
+    // card's feedback under its button): scroll just enough to show it, never the whole page.
+    var feedback = fresh.querySelector(".row-feedback");
+    if (feedback) feedback.scrollIntoView({ block: "nearest" });
     var active = document.activeElement;
     if (active && active !== document.body && document.body.contains(active)) return;
     var invalid = fresh.querySelector("[aria-invalid=true]");
