@@ -191,6 +191,12 @@ class Product(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("shop:product_detail", args=[self.pk])
 
+    @property
+    def name_with_pack(self) -> str:
+        """The name with the pack ("Strong white bread flour (16 kg sack)"): two products may
+        share a name and differ only in their pack, so messages and lines always say both."""
+        return f"{self.name} ({self.unit})" if self.unit else self.name
+
     def save(self, **kwargs: Any) -> None:
         """Save a new product with its stock, or an existing one's other fields only.
 
@@ -482,13 +488,20 @@ class OrderLine(models.Model):
     vat_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
 
     class Meta:
-        ordering = ["id"]
+        # By name, then pack: as the cart lists them (shop.selectors.cart_items_for), whatever
+        # order the lines were written in (by product id, for the stock locks).
+        ordering = ["name", "unit", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.sku}"
+
+    @property
+    def name_with_pack(self) -> str:
+        """As Product.name_with_pack, from the name and pack copied at order time."""
+        return f"{self.name} ({self.unit})" if self.unit else self.name
 
 
 class StockMovement(models.Model):

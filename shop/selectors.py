@@ -383,9 +383,13 @@ def categories_with_products() -> QuerySet[Category]:
 
 
 def cart_items_for(user: AbstractBaseUser) -> QuerySet[CartItem]:
-    """The user's cart, each item with its company's `contract_price` (CartItem.unit_price)."""
+    """The user's cart, each item with its company's `contract_price` (CartItem.unit_price),
+    in the order of an order's lines (OrderLine.Meta.ordering): by name, then pack, so the
+    cart, the review, the order and its documents list the lines alike."""
     return cart_items_with_prices(
-        CartItem.objects.filter(user=user).select_related("product", "product__category"),
+        CartItem.objects.filter(user=user)
+        .select_related("product", "product__category")
+        .order_by("product__name", "product__unit", "product_id"),
         user=user,
     )
 

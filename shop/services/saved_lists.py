@@ -61,7 +61,7 @@ def _check_whole(quantity: object) -> int:
 def _check_quantity(product: Product, quantity: object) -> int:
     quantity = _check_whole(quantity)
     if problem := pack_rule_message(product, quantity):
-        raise InvalidQuantity(f"{product.name}: {problem}")
+        raise InvalidQuantity(f"{product.name_with_pack}: {problem}")
     return quantity
 
 
@@ -185,7 +185,7 @@ def saved_list_set_quantities(
         if changed:
             SavedListItem.objects.bulk_update(changed, ["quantity"])
             _touch(saved)
-    return [item.product.name for item in changed]
+    return [item.product.name_with_pack for item in changed]
 
 
 def saved_list_remove_item(*, user: Any, list_id: int, product_id: int) -> bool:

@@ -294,7 +294,7 @@ def saved_list_add_product(request: HttpRequest) -> HttpResponse:
             saved = item.saved_list
         else:
             if problem := pack_rule_message(product, data["quantity"]):
-                raise InvalidQuantity(f"{product.name}: {problem}")
+                raise InvalidQuantity(f"{product.name_with_pack}: {problem}")
             saved = lists.saved_list_create(
                 user=request.user,
                 name=data["new_name"],
