@@ -79,3 +79,25 @@
     });
   });
 })();
+
+// --- ux-cart: the token secret (reveal "Copy", select all on focus) ---
+(function () {
+  "use strict";
+  function enhance() {
+    document.querySelectorAll("[data-copy-target][hidden]").forEach(function (button) {
+      // Shown only where copying can work: the button does nothing without this script.
+      if ((navigator.clipboard && window.isSecureContext) || document.queryCommandSupported && document.queryCommandSupported("copy")) {
+        button.hidden = false;
+      }
+    });
+  }
+  document.addEventListener("focusin", function (event) {
+    var input = event.target.closest && event.target.closest("[data-select-on-focus]");
+    if (input) input.select();
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", enhance);
+  } else {
+    enhance();
+  }
+})();
