@@ -171,8 +171,8 @@ def test_put_the_whole_list_in_the_cart_reports_capped_and_refused_lines(
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("shop:cart")
     assert "1 line of “Thursday bakery order” put in your cart." in html
-    assert "Capped to what is in stock: Strong white flour: 3 in cart (the list says 4)" in html
-    assert "Not added: Pale ale malt: Sold in multiples of 8: 8 or 16." in html
+    assert "Capped to what is in stock: Strong white flour (25 kg sack): 3 in cart (the list says 4)" in html
+    assert "Not added: Pale ale malt (25 kg sack): Sold in multiples of 8: 8 or 16." in html
     assert cart_of(buyer) == {flour.pk: 3}
 
 
