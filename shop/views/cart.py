@@ -672,7 +672,7 @@ def _cart_not_as_shown(request: HttpRequest, exc: CartNotAsShown) -> HttpRespons
     try:
         changes = services.cart_set_quantities(user=request.user, quantities=exc.shown)
     except InsufficientStock as exc_short:
-        names = {item.product_id: item.product.name for item in selectors.cart_items_for(request.user)}
+        names = _cart_names(request)
         messages.error(
             request,
             "Nothing was ordered: "
