@@ -473,6 +473,13 @@ class StatusStep:
         return Order.Status(self.status).label
 
 
+def line_as_shown(name: str, unit: str, tiebreak: int | None) -> tuple[str, str, int]:
+    """Where a line goes on a page: by name, then pack. One order for the cart, the review,
+    the order page, its documents and its mails, so a buyer finds each line where the cart
+    showed it (an order's lines are written by product id, for the stock locks)."""
+    return (name.casefold(), unit.casefold(), tiebreak or 0)
+
+
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
@@ -488,9 +495,7 @@ class OrderLine(models.Model):
     vat_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
 
     class Meta:
-        # By name, then pack: as the cart lists them (shop.selectors.cart_items_for), whatever
-        # order the lines were written in (by product id, for the stock locks).
-        ordering = ["name", "unit", "id"]
+        ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
         ]
@@ -502,6 +507,10 @@ class OrderLine(models.Model):
     def name_with_pack(self) -> str:
         """As Product.name_with_pack, from the name and pack copied at order time."""
         return f"{self.name} ({self.unit})" if self.unit else self.name
+
+    @property
+    def as_shown(self) -> tuple[str, str, int]:
+        return line_as_shown(self.name, self.unit, self.product_id)
 
 
 class StockMovement(models.Model):

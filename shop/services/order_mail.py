@@ -34,11 +34,10 @@ def order_mail_build(
     """The plain-text message for `event`, addressed to the order's user."""
     context = {
         "order": order,
-        # In the order's line order (OrderLine.Meta.ordering), as the order page lists them:
-        # lines fresh from the checkout come in product id order.
-        "lines": order.lines.all()
-        if lines is None
-        else sorted(lines, key=lambda line: (line.name, line.unit, line.pk or 0)),
+        # As the cart and the order page list them (shop.models.line_as_shown).
+        "lines": sorted(
+            order.lines.all() if lines is None else lines, key=lambda line: line.as_shown
+        ),
         "order_url": settings.SHOP_BASE_URL.rstrip("/") + order.get_absolute_url(),
     }
     return EmailMessage(

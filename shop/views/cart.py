@@ -253,7 +253,7 @@ def _render_cart(
     membership = membership_for(request.user)
     short = short or {}
     typed = typed or {}
-    items = list(selectors.cart_items_for(request.user))
+    items = selectors.cart_lines_as_shown(selectors.cart_items_for(request.user))
     # A line the pack rules refuse (put in the cart before its rules changed) says so, with
     # the allowed quantities next to it, until it is changed: checkout would refuse it.
     line_nearest = line_nearest or {}
@@ -404,7 +404,7 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
             notices=[("error", "Please check the delivery details.")],
             details_form=details,
         )
-    items = list(selectors.cart_items_for(request.user))
+    items = selectors.cart_lines_as_shown(selectors.cart_items_for(request.user))
     refused = [problem for problem in map(_pack_problem, items) if problem is not None]
     if refused:
         # Put in the cart before the product's pack rules changed: it cannot be ordered as it is.

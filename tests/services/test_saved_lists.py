@@ -138,7 +138,7 @@ def test_set_quantities_changes_all_or_none(
         user=buyer, list_id=thursday.pk, quantities={flour.pk: 7, malt.pk: 16}
     )
 
-    assert changed == ["Strong white flour", "Pale ale malt"]
+    assert changed == ["Strong white flour (25 kg sack)", "Pale ale malt (25 kg sack)"]
     assert items_of(thursday) == {flour.pk: 7, malt.pk: 16}
 
 
