@@ -89,7 +89,7 @@ def test_a_typed_quantity_over_the_stock_orders_nothing_and_says_so(
         CHECKOUT, checkout_data(filled, KEY, **{f"p{hops.pk}": 9}), follow=True
     )
 
-    assert "Nothing was ordered: only 5 of Cascade hops available" in response.content.decode()
+    assert "Nothing was ordered: only 5 of Cascade hops (25 kg sack) available" in response.content.decode()
     assert not Order.objects.exists()
     assert cart_of(filled) == {rye.pk: 2, hops.pk: 1}
 
