@@ -112,6 +112,8 @@ def checkout_journey(
     cart_row(page, salt.pk).get_by_role("button", name="Remove").click()
     expect(cart_row(page, salt.pk)).to_have_count(0)
     expect(page.locator("#cart-undo")).to_contain_text(f"Removed 1 × {SALT['name']} (25 kg sack)")
+    if js:
+        expect(page.locator("#cart-undo").get_by_role("button", name="Undo")).to_be_focused()
     page.locator("#cart-undo").get_by_role("button", name="Undo").click()
     expect(cart_row(page, salt.pk)).to_have_count(1)
     expect(page.locator("#messages")).to_contain_text(f"Put back: 1 × {SALT['name']} (25 kg sack).")

@@ -95,6 +95,13 @@
     var input = event.target.closest && event.target.closest("[data-select-on-focus]");
     if (input) input.select();
   });
+  // After "Remove" swaps the cart in place, the pressed button is gone: keyboard focus goes to
+  // the "Undo" beside the message naming what was removed, not back to the top of the page.
+  document.addEventListener("htmx:afterSettle", function () {
+    var undo = document.querySelector("#cart-undo button");
+    var lost = !document.activeElement || document.activeElement === document.body;
+    if (undo && lost) undo.focus();
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", enhance);
   } else {
