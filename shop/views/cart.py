@@ -38,12 +38,12 @@ from shop.forms import (
     CartQuantityForm,
     CheckoutDetailsForm,
     CheckoutForm,
+    LINE_FIELD,
 )
-from shop.forms import LINE_FIELD
 from shop.models import CartItem, Product
+from shop.services.cart import CartRemoved
 from shop.services.checkout import can_order, require_ordering_role, resolve_details
 from shop.services.delivery import earliest_delivery_date, latest_delivery_date
-from shop.services.cart import CartRemoved
 from shop.services.packs import pack_problem, round_down
 from shop.services.pricing import Price, cart_item_price, totals_for
 from shop.views.common import wants_partial
