@@ -24,6 +24,9 @@ def test_an_api_token_from_the_tokens_page_places_an_order_until_revoked(
     form.get_by_role("button", name="Create token").click()
     secret = page.locator("#token-secret").input_value()
     assert secret.startswith("shop_")
+    # "Copy" shows only with JavaScript (it needs it), and copies.
+    page.get_by_role("button", name="Copy").click()
+    expect(page.locator("[data-copy-status]")).to_have_text("Copied to the clipboard.")
     token = ApiToken.objects.get(user=buyer)
     assert token.name == "Brewery ERP"
     row = page.locator(f'#token-table tr[data-token-id="{token.pk}"]')
@@ -49,11 +52,15 @@ def test_an_api_token_from_the_tokens_page_places_an_order_until_revoked(
     expect(page).to_have_url(re.compile(rf"/orders/{order.pk}/$"))
     expect(page.locator("#order-lines")).to_contain_text("Cascade hop pellets")
 
+    # Revoking asks first, naming the token.
     page.goto("/tokens/")
-    page.on("dialog", lambda dialog: dialog.accept())
-    row.get_by_role("button", name="Revoke").click()
+    row.get_by_role("link", name="Revoke Brewery ERP").click()
+    expect(page.get_by_role("heading", name="Revoke token “Brewery ERP”?")).to_be_visible()
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
+    page.get_by_role("button", name="Revoke token").click()
+    expect(page.locator("#messages")).to_contain_text("Token “Brewery ERP” revoked.")
     expect(row.locator(".token-status")).to_have_text("Revoked")
-    expect(row.get_by_role("button", name="Revoke")).to_have_count(0)
+    expect(row.get_by_role("link", name="Revoke")).to_have_count(0)
 
     refused = api.post(
         orders_url, json={"lines": [{"product": hops.pk, "quantity": 1}]}, timeout=10

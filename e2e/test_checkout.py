@@ -110,6 +110,16 @@ def checkout_journey(
     expect(badge(page)).to_have_text("8")
     expect(cart_row(page, rye.pk).locator(".line-total")).to_contain_text("106.00")
     expect(page.locator("#cart-total")).to_contain_text("195.00")
+    # Remove names what went and offers Undo; undo it, then remove it for good.
+    cart_row(page, salt.pk).get_by_role("button", name="Remove").click()
+    expect(cart_row(page, salt.pk)).to_have_count(0)
+    expect(page.locator("#cart-undo")).to_contain_text(f"Removed 1 × {SALT['name']} (25 kg sack)")
+    if js:
+        expect(page.locator("#cart-undo").get_by_role("button", name="Undo")).to_be_focused()
+    page.locator("#cart-undo").get_by_role("button", name="Undo").click()
+    expect(cart_row(page, salt.pk)).to_have_count(1)
+    expect(page.locator("#messages")).to_contain_text(f"Put back: 1 × {SALT['name']} (25 kg sack).")
+    expect(badge(page)).to_have_text("8")
     cart_row(page, salt.pk).get_by_role("button", name="Remove").click()
     expect(cart_row(page, salt.pk)).to_have_count(0)
     expect(badge(page)).to_have_text("7")
@@ -175,7 +185,7 @@ def checkout_journey(
 
     # Cancel it (with a confirmation step): stock back up.
     page.goto(f"/orders/{order_id}/")
-    page.get_by_role("link", name="Cancel order").click()
+    page.get_by_role("link", name=f"Cancel order {order.reference}").click()
     expect(page).to_have_url(re.compile(rf"/orders/{order_id}/cancel/$"))
     snap("cancel-confirmation")
     page.get_by_role("button", name="Cancel order").click()
@@ -234,3 +244,42 @@ def test_double_clicking_place_order_places_one_order(
     page.wait_for_load_state()
     assert Order.objects.filter(user=buyer).count() == 1
     assert Product.objects.get(sku=RYE["sku"]).stock == RYE["stock"] - 2
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_the_cart_flags_a_short_line_on_loading_and_fixes_it_in_one_click(
+    new_context: Callable[..., BrowserContext],
+    live_server: Any,
+    buyer: Any,
+    products: dict[str, Product],
+    js: bool,
+) -> None:
+    rye, sugar = products[RYE["sku"]], products[SUGAR["sku"]]
+    services.cart_add(user=buyer, product_id=rye.pk, quantity=5)
+    services.cart_add(user=buyer, product_id=sugar.pk, quantity=2)
+    services.stock_set(product_id=rye.pk, new_stock=3, note="sold at the counter")
+    context = new_context(java_script_enabled=js)
+    sign_in(context, buyer, live_server.url)
+    page = context.new_page()
+    page.goto("/cart/")
+
+    line = cart_row(page, rye.pk)
+    expect(line).to_have_class(re.compile(r"\bshort\b"))
+    expect(line.locator(".short-note")).to_have_text("Only 3 available")
+    line.get_by_role("button", name="Use the 3 there are").click()
+
+    expect(cart_row(page, rye.pk)).not_to_have_class(re.compile(r"\bshort\b"))
+    expect(cart_row(page, rye.pk).get_by_label(f"Quantity for {RYE['name']}")).to_have_value("3")
+    expect(page.locator(".short-banner")).to_have_count(0)
+    expect(badge(page)).to_have_text("5")
+    assert dict(CartItem.objects.filter(user=buyer).values_list("product_id", "quantity")) == {
+        rye.pk: 3,
+        sugar.pk: 2,
+    }
+    # Without JavaScript a refused update lands back on the cart page (post/redirect/get).
+    cart_row(page, sugar.pk).get_by_label(f"Quantity for {SUGAR['name']}").fill("99")
+    cart_row(page, sugar.pk).get_by_role("button", name="Update").click()
+    expect(cart_row(page, sugar.pk).locator(".line-error")).to_contain_text("Only 30 available")
+    expect(cart_row(page, sugar.pk).get_by_label(f"Quantity for {SUGAR['name']}")).to_have_value("99")
+    if not js:
+        expect(page).to_have_url(re.compile(r"/cart/$"))

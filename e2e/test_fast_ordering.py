@@ -138,7 +138,7 @@ def test_a_saved_list_goes_in_the_cart_with_a_short_line_capped(
     expect(page).to_have_url(re.compile(r"/cart/$"))
     messages = page.locator("#messages")
     expect(messages).to_contain_text("3 lines of “Thursday bakery order” put in your cart.")
-    expect(messages).to_contain_text("Tipo 00 pizza flour: 8 in cart (the list says 12)")
+    expect(messages).to_contain_text("Tipo 00 pizza flour (25 kg sack): 8 in cart (the list says 12)")
     expect(page.locator("#cart-badge")).to_have_text("26")
     shoot(page, "cart")
     assert cart_of(buyer) == {"FLR-STRW-25": 8, "LEV-YST-FRS-1": 10, "FLR-00-25": 8}

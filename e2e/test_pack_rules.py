@@ -43,7 +43,9 @@ def refused_then_corrected(page: Page, malt: Product, buyer: Any, shoot: Shooter
 
     add_to_cart(page, MALT["sku"], MALT["name"], 12)
     messages = page.locator("#messages")
-    expect(messages).to_contain_text("Pilsner malt: sold in multiples of 8: 8 or 16. Nothing was added.")
+    expect(messages).to_contain_text(
+        "Pilsner malt (25 kg sack): sold in multiples of 8: 8 or 16. Nothing was added."
+    )
     shoot(page, "refused")
     assert not CartItem.objects.filter(user=buyer).exists()
 
@@ -66,7 +68,7 @@ def refused_then_corrected(page: Page, malt: Product, buyer: Any, shoot: Shooter
     expect(line.locator(".line-error")).to_have_text("Sold in multiples of 8: 16 or 24.")
     shoot(page, "cart-refused")
     assert CartItem.objects.get(user=buyer).quantity == 16
-    line.get_by_role("button", name=f"Set {MALT['name']} to 24").click()
+    line.get_by_role("button", name=f"Set {MALT['name']} (25 kg sack) to 24").click()
     line = cart_row(page, malt.pk)
     expect(line.get_by_label(f"Quantity for {MALT['name']}")).to_have_value("24")
     expect(line.locator(".line-total")).to_have_text("£844.80")

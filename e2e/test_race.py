@@ -67,7 +67,7 @@ def test_two_buyers_race_for_the_last_unit(
     expect(loser_page).not_to_have_url(ORDER_URL)
     short = cart_row(loser_page, last_sack.pk)
     expect(short).to_have_class(re.compile(r"\bshort\b"))
-    expect(short.locator(".short-note")).to_contain_text("Only 0 available")
+    expect(short.locator(".short-note")).to_contain_text("None in stock now")
     expect(cart_row(loser_page, sugar.pk)).not_to_have_class(re.compile(r"\bshort\b"))
     assert CartItem.objects.filter(user=loser_user).count() == 2
     shoot(loser_page, "cart-with-short-line")

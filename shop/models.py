@@ -191,6 +191,12 @@ class Product(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("shop:product_detail", args=[self.pk])
 
+    @property
+    def name_with_pack(self) -> str:
+        """The name with the pack ("Strong white bread flour (16 kg sack)"): two products may
+        share a name and differ only in their pack, so messages and lines always say both."""
+        return f"{self.name} ({self.unit})" if self.unit else self.name
+
     def save(self, **kwargs: Any) -> None:
         """Save a new product with its stock, or an existing one's other fields only.
 
@@ -467,6 +473,13 @@ class StatusStep:
         return Order.Status(self.status).label
 
 
+def line_as_shown(name: str, unit: str, tiebreak: int | None) -> tuple[str, str, int]:
+    """Where a line goes on a page: by name, then pack. One order for the cart, the review,
+    the order page, its documents and its mails, so a buyer finds each line where the cart
+    showed it (an order's lines are written by product id, for the stock locks)."""
+    return (name.casefold(), unit.casefold(), tiebreak or 0)
+
+
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
@@ -489,6 +502,15 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.sku}"
+
+    @property
+    def name_with_pack(self) -> str:
+        """As Product.name_with_pack, from the name and pack copied at order time."""
+        return f"{self.name} ({self.unit})" if self.unit else self.name
+
+    @property
+    def as_shown(self) -> tuple[str, str, int]:
+        return line_as_shown(self.name, self.unit, self.product_id)
 
 
 class StockMovement(models.Model):

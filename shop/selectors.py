@@ -17,7 +17,17 @@ from django.db.models.functions import Concat, Lower
 
 from shop import search
 from shop.allergens import ALLERGENS, DIETARY
-from shop.models import ApiToken, CartItem, Category, Order, Product, SavedList, SavedListItem
+from shop.models import (
+    ApiToken,
+    CartItem,
+    Category,
+    Order,
+    OrderLine,
+    Product,
+    SavedList,
+    SavedListItem,
+    line_as_shown,
+)
 from shop.services.pricing import cart_items_with_prices, with_contract_price, with_price_breaks
 from shop.skus import match_sku, sku_keys
 
@@ -388,11 +398,20 @@ def categories_with_products() -> QuerySet[Category]:
 
 
 def cart_items_for(user: AbstractBaseUser) -> QuerySet[CartItem]:
-    """The user's cart, each item with its company's `contract_price` (CartItem.unit_price)."""
+    """The user's cart, each item with its company's `contract_price` (CartItem.unit_price).
+    Pages list the items with cart_lines_as_shown."""
     return cart_items_with_prices(
         CartItem.objects.filter(user=user).select_related("product", "product__category"),
         user=user,
     )
+
+
+def cart_lines_as_shown(items: Iterable[CartItem]) -> list[CartItem]:
+    return sorted(items, key=lambda item: line_as_shown(item.product.name, item.product.unit, item.product_id))
+
+
+def order_lines_as_shown(lines: Iterable[OrderLine]) -> list[OrderLine]:
+    return sorted(lines, key=lambda line: line_as_shown(line.name, line.unit, line.product_id))
 
 
 @dataclass(frozen=True)

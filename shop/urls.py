@@ -13,6 +13,7 @@ urlpatterns = [
     path("cart/<id:product_id>/quantity/", cart.cart_update, name="cart_update"),
     path("cart/<id:product_id>/remove/", cart.cart_remove, name="cart_remove"),
     path("cart/fit/", cart.cart_fit, name="cart_fit"),
+    path("cart/undo-remove/", cart.cart_undo_remove, name="cart_undo_remove"),
     path("cart/review/", cart.checkout_review, name="checkout_review"),
     path("cart/checkout/", cart.checkout, name="checkout"),
     path("orders/", orders.orders, name="orders"),

@@ -198,7 +198,7 @@ def test_state_changing_requests_need_the_csrf_token(
 @pytest.mark.parametrize(
     "path",
     ["/cart/add/", "/cart/{product}/quantity/", "/cart/{product}/remove/", "/cart/fit/",
-     "/cart/checkout/", "/orders/{order}/again/", "/tokens/1/revoke/", "/lists/{list}/to-cart/",
+     "/cart/checkout/", "/cart/undo-remove/", "/orders/{order}/again/", "/lists/{list}/to-cart/",
      "/lists/{list}/rename/", "/lists/from-cart/", "/orders/{order}/save-list/"],
 )
 def test_state_changing_urls_refuse_get(

@@ -247,7 +247,7 @@ def cart_set_quantities(
                 continue
             changes.append(
                 CartChange(
-                    product_id=pid, name=item.product.name, requested=quantity, quantity=quantity
+                    product_id=pid, name=item.product.name_with_pack, requested=quantity, quantity=quantity
                 )
             )
             item.quantity = quantity
@@ -275,10 +275,31 @@ def cart_take(*, user: AbstractBaseUser) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def cart_remove(*, user: AbstractBaseUser, product_id: int) -> bool:
+@dataclass(frozen=True)
+class CartRemoved:
+    """A line taken out of the cart: what the page names and what "Undo" puts back."""
+
+    product_id: int
+    name: str  # with the pack
+    quantity: int
+
+
+def cart_remove(*, user: AbstractBaseUser, product_id: int) -> CartRemoved | None:
+    """Take a line out of the cart; None when it was not there."""
     require_ordering_role(user)
-    deleted, _ = CartItem.objects.filter(user=user, product_id=product_id).delete()
-    return bool(deleted)
+    with transaction.atomic():
+        item = (
+            CartItem.objects.select_for_update(of=("self",))
+            .select_related("product")
+            .filter(user=user, product_id=product_id)
+            .first()
+        )
+        if item is None:
+            return None
+        item.delete()
+    return CartRemoved(
+        product_id=product_id, name=item.product.name_with_pack, quantity=item.quantity
+    )
 
 
 def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
@@ -304,7 +325,7 @@ def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
             fitted = round_down(product, available)
             change = CartChange(
                 product_id=item.product_id,
-                name=product.name,
+                name=product.name_with_pack,
                 requested=item.quantity,
                 quantity=fitted,
                 pack_rule=rule_text(product) if fitted < available else "",
@@ -446,7 +467,7 @@ def _line_outcome(
     cap_to_stock: bool,
     round_to_pack: bool,
 ) -> LineAdded:
-    name = product.name if product else f"Product {product_id}"
+    name = product.name_with_pack if product else f"Product {product_id}"
 
     def outcome(total: int, problem: str = "", available: int | None = None, rule: str = "") -> LineAdded:
         return LineAdded(

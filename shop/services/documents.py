@@ -356,7 +356,8 @@ def _closing(pdf: TradeDocument, text: str) -> None:
 
 
 def _render(content: DocumentContent, order: Order, closing: str) -> bytes:
-    lines = list(order.lines.all())
+    # As the cart and the order page list them (shop.models.line_as_shown).
+    lines = sorted(order.lines.all(), key=lambda line: line.as_shown)
     pdf = TradeDocument(content)
     pdf.add_page()
     _letterhead(pdf)

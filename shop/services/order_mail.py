@@ -42,7 +42,8 @@ def order_mail_build(*, order: Order, event: OrderMailEvent) -> EmailMessage:
     base_url = settings.SHOP_BASE_URL.rstrip("/")
     context = {
         "order": order,
-        "lines": list(order.lines.order_by("pk")),
+        # As the cart and the order page list them (shop.models.line_as_shown).
+        "lines": sorted(order.lines.all(), key=lambda line: line.as_shown),
         "order_url": base_url + order.get_absolute_url(),
         # Issued in the dispatch's transaction, so there by the time its mail is rendered.
         "invoice": Invoice.objects.filter(order=order).first() if event == "dispatched" else None,

@@ -120,10 +120,10 @@ def pack_problem(
 
 
 def require_allowed(lines: Iterable[tuple[Any, int]]) -> None:
-    """Raise QuantityNotAllowed listing every (product, quantity) the pack rules refuse; a
-    product is anything with id, name and the two rules (a Product, a ProductRow)."""
+    """Raise QuantityNotAllowed listing every (product, quantity) the pack rules refuse, each
+    named with its pack."""
     found = (
-        pack_problem(product, quantity, product_id=product.id, name=product.name)
+        pack_problem(product, quantity, product_id=product.id, name=product.name_with_pack)
         for product, quantity in lines
     )
     problems = [problem for problem in found if problem is not None]

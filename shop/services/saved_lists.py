@@ -62,7 +62,7 @@ def _check_whole(quantity: object) -> int:
 def _check_quantity(product: Product, quantity: object) -> int:
     quantity = _check_whole(quantity)
     if problem := pack_rule_message(product, quantity):
-        raise InvalidQuantity(f"{product.name}: {problem}")
+        raise InvalidQuantity(f"{product.name_with_pack}: {problem}")
     return quantity
 
 
@@ -206,16 +206,24 @@ def saved_list_set_quantities(
         if changed:
             SavedListItem.objects.bulk_update(changed, ["quantity"])
             _touch(saved)
-    return [item.product.name for item in changed]
+    return [item.product.name_with_pack for item in changed]
 
 
-def saved_list_remove_item(*, user: Any, list_id: int, product_id: int) -> bool:
+def saved_list_remove_item(*, user: Any, list_id: int, product_id: int) -> SavedListItem | None:
+    """Take a product off the list; returns the item removed (with its product, for the page's
+    "Undo"), None when it was not on the list."""
     with transaction.atomic():
         saved = _locked_list(user, list_id)
-        deleted, _ = SavedListItem.objects.filter(saved_list=saved, product_id=product_id).delete()
-        if deleted:
-            _touch(saved)
-    return bool(deleted)
+        item = (
+            SavedListItem.objects.select_related("product")
+            .filter(saved_list=saved, product_id=product_id)
+            .first()
+        )
+        if item is None:
+            return None
+        item.delete()
+        _touch(saved)
+    return item
 
 
 def saved_list_from_cart(*, user: Any, name: str) -> SavedList:

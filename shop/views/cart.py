@@ -39,8 +39,10 @@ from shop.forms import (
     CartQuantityForm,
     CheckoutDetailsForm,
     CheckoutForm,
+    LINE_FIELD,
 )
 from shop.models import CartItem, Product
+from shop.services.cart import CartRemoved
 from shop.services.checkout import can_order, require_ordering_role, resolve_details
 from shop.services.delivery import earliest_delivery_date, latest_delivery_date
 from shop.services.packs import pack_problem, round_down
@@ -212,6 +214,13 @@ def _not_enough_to_add(product: Product | None, quantity: int, exc: Insufficient
     )
 
 
+# Where a refused cart change waits for the cart page after the redirect (without htmx): the
+# errors on their lines and the quantities as typed, so a reload shows the cart, not the POST.
+REFUSED_SESSION_KEY = "cart_refused"
+# The line just removed, for the cart page's "Undo" after the redirect.
+REMOVED_SESSION_KEY = "cart_removed"
+
+
 @dataclass(frozen=True)
 class CartLine:
     item: CartItem
@@ -219,10 +228,23 @@ class CartLine:
     short_available: int | None = None
     # The allowed quantities next to a refused one, offered as buttons beside the error.
     nearest: tuple[int, ...] = ()
+    # What the buyer typed into a refused line's input, shown back instead of the cart's.
+    typed: str | None = None
 
     @property
     def product(self) -> Product:
         return self.item.product
+
+    @property
+    def shown_quantity(self) -> str | int:
+        return self.item.quantity if self.typed is None else self.typed
+
+    @property
+    def fit_quantity(self) -> int:
+        """For a short line: the most the stock allows under the pack rules (0: none)."""
+        if self.short_available is None:
+            return self.item.quantity
+        return round_down(self.product, self.short_available)
 
     @property
     def price(self) -> Price:
@@ -233,12 +255,67 @@ class CartLine:
         return self.item.line_total
 
 
-def _cart_changed(request: HttpRequest, text: str) -> HttpResponse:
-    """After a successful cart change: the cart partial for htmx, else a message and redirect."""
+def _cart_changed(
+    request: HttpRequest, text: str, *, removed: CartRemoved | None = None
+) -> HttpResponse:
+    """After a successful cart change: the cart partial for htmx, else a message and redirect.
+    A removed line comes with "Undo" on the cart page, which names it."""
     if wants_partial(request):
+        if removed is not None:
+            return _render_cart(request, removed=removed)
         return _render_cart(request, notices=[("success", text)])
-    messages.success(request, text)
+    if removed is not None:
+        request.session[REMOVED_SESSION_KEY] = {
+            "product_id": removed.product_id,
+            "name": removed.name,
+            "quantity": removed.quantity,
+        }
+    else:
+        messages.success(request, text)
     return redirect("shop:cart")
+
+
+def _cart_refused(
+    request: HttpRequest,
+    *,
+    status: int,
+    line_errors: dict[int, str],
+    line_nearest: dict[int, tuple[int, ...]] | None = None,
+    notice: str,
+) -> HttpResponse:
+    """A cart change refused: the cart partial with the errors for htmx; without it, the
+    errors and the typed quantities wait in the session for the cart page, reached by a
+    redirect (post/redirect/get: a reload does not post the change again)."""
+    typed = _typed_quantities(request, line_errors)
+    if wants_partial(request):
+        return _render_cart(
+            request,
+            status=status,
+            line_errors=line_errors,
+            line_nearest=line_nearest,
+            notices=[("error", notice)],
+            typed=typed,
+        )
+    request.session[REFUSED_SESSION_KEY] = {
+        "errors": {str(pid): text for pid, text in line_errors.items()},
+        "nearest": {str(pid): list(quantities) for pid, quantities in (line_nearest or {}).items()},
+        "typed": {str(pid): text for pid, text in typed.items()},
+    }
+    messages.error(request, notice)
+    return redirect("shop:cart")
+
+
+def _typed_quantities(request: HttpRequest, line_errors: dict[int, str]) -> dict[int, str]:
+    """The quantities as posted, to show back as typed: the cart page's inputs
+    (line-<id>-quantity), or a one-line form's "quantity" for the line it refused."""
+    typed = {
+        int(match.group(1)): value[:20]
+        for name, value in request.POST.items()
+        if (match := LINE_FIELD.match(name))
+    }
+    if not typed and "quantity" in request.POST and len(line_errors) == 1:
+        typed[next(iter(line_errors))] = request.POST["quantity"][:20]
+    return typed
 
 
 def _render_cart(
@@ -250,23 +327,29 @@ def _render_cart(
     short: dict[int, int] | None = None,
     notices: Iterable[tuple[str, str]] = (),
     details_form: CheckoutDetailsForm | None = None,
+    typed: dict[int, str] | None = None,
+    removed: CartRemoved | None = None,
 ) -> HttpResponse:
     line_errors = line_errors or {}
     membership = membership_for(request.user)
     short = short or {}
-    items = list(selectors.cart_items_for(request.user))
+    typed = typed or {}
+    items = selectors.cart_lines_as_shown(selectors.cart_items_for(request.user))
     # A line the pack rules refuse (put in the cart before its rules changed) says so, with
     # the allowed quantities next to it, until it is changed: checkout would refuse it.
     line_nearest = line_nearest or {}
     lines = []
     for item in items:
         problem = _pack_problem(item)
+        error = line_errors.get(item.product_id) or (problem.message if problem else "")
         lines.append(
             CartLine(
                 item=item,
-                error=line_errors.get(item.product_id) or (problem.message if problem else ""),
-                short_available=short.get(item.product_id),
+                error=error,
+                # Flagged as soon as the cart is shown, not only when the order is placed.
+                short_available=short.get(item.product_id, _short_of(item)),
                 nearest=line_nearest.get(item.product_id) or (problem.nearest if problem else ()),
+                typed=typed.get(item.product_id) if error else None,
             )
         )
     context = {
@@ -283,13 +366,22 @@ def _render_cart(
         "membership": membership,
         "can_order": can_order(membership),
         "notices": list(notices),
+        "removed": removed,
     }
     template = "shop/_cart_response.html" if wants_partial(request) else "shop/cart.html"
     return render(request, template, context, status=status)
 
 
+def _short_of(item: CartItem) -> int | None:
+    """What is available of a line asking for more than that, else None."""
+    available = item.product.stock if item.product.is_active else 0
+    return max(available, 0) if item.quantity > available else None
+
+
 def _pack_problem(item: CartItem) -> PackProblem | None:
-    return pack_problem(item.product, item.quantity, product_id=item.product_id, name=item.product.name)
+    return pack_problem(
+        item.product, item.quantity, product_id=item.product_id, name=item.product.name_with_pack
+    )
 
 
 def _render_quantities_not_allowed(
@@ -310,7 +402,15 @@ def _render_quantities_not_allowed(
 @login_required
 @require_GET
 def cart(request: HttpRequest) -> HttpResponse:
-    return _render_cart(request)
+    refused = request.session.pop(REFUSED_SESSION_KEY, None) or {}
+    removed = request.session.pop(REMOVED_SESSION_KEY, None)
+    return _render_cart(
+        request,
+        line_errors={int(pid): text for pid, text in refused.get("errors", {}).items()},
+        line_nearest={int(pid): tuple(q) for pid, q in refused.get("nearest", {}).items()},
+        typed={int(pid): text for pid, text in refused.get("typed", {}).items()},
+        removed=CartRemoved(**removed) if removed else None,
+    )
 
 
 def _details_form(membership: Membership | None, data: Any = None) -> CheckoutDetailsForm | None:
@@ -385,7 +485,7 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
             notices=[("error", "Please check the delivery details.")],
             details_form=details,
         )
-    items = list(selectors.cart_items_for(request.user))
+    items = selectors.cart_lines_as_shown(selectors.cart_items_for(request.user))
     refused = [problem for problem in map(_pack_problem, items) if problem is not None]
     if refused:
         # Put in the cart before the product's pack rules changed: it cannot be ordered as it is.
@@ -393,6 +493,20 @@ def checkout_review(request: HttpRequest) -> HttpResponse:
             request,
             QuantityNotAllowed(refused),
             then="Change these lines to review the order.",
+            details_form=details,
+        )
+    if any(_short_of(item) is not None for item in items):
+        # The review would promise an order that "Place order" then refuses.
+        return _render_cart(
+            request,
+            status=409,
+            notices=[
+                (
+                    "error",
+                    "Some lines ask for more than is in stock now: lower them (or press "
+                    "“Set short lines to available”) and review the order again.",
+                )
+            ],
             details_form=details,
         )
     context = {
@@ -413,13 +527,32 @@ def _render_quantities_refused(
     request: HttpRequest, exc: InsufficientStock, **extra: Any
 ) -> HttpResponse:
     """The cart again (409), each short line saying what is available; nothing was saved."""
+    errors, notice = _short_refusal(request, exc)
+    return _render_cart(request, status=409, line_errors=errors, notices=[("error", notice)], **extra)
+
+
+def _short_refusal(request: HttpRequest, exc: InsufficientStock) -> tuple[dict[int, str], str]:
+    """Each short line's error, and the message naming the products."""
     errors = {
         line.product_id: f"Only {line.available:,} available; the quantity was not changed."
         for line in exc.short_lines
     }
-    return _render_cart(
-        request, status=409, line_errors=errors, notices=[("error", next(iter(errors.values())))], **extra
+    names = _cart_names(request)
+    notice = "; ".join(
+        f"{names.get(line.product_id, 'This product')}: only {line.available:,} available"
+        for line in exc.short_lines
     )
+    return errors, f"{notice}. The quantity was not changed."
+
+
+def _cart_names(request: HttpRequest) -> dict[int, str]:
+    """The cart's products' names with their packs, by product id."""
+    return {
+        product_id: f"{name} ({unit})" if unit else name
+        for product_id, name, unit in CartItem.objects.filter(user=request.user).values_list(
+            "product_id", "product__name", "product__unit"
+        )
+    }
 
 
 def _quantities_posted(
@@ -447,17 +580,29 @@ def cart_update(request: HttpRequest, product_id: int) -> HttpResponse:
     quantities, errors = _quantities_posted(request, product_id)
     if errors:
         _refuse_viewer(request)
-        error = next(iter(errors.values()))
-        return _render_cart(request, status=422, line_errors=errors, notices=[("error", error)])
+        names = _cart_names(request)
+        notice = " ".join(
+            f"{names.get(pid, 'This product')}: {error}" for pid, error in errors.items()
+        )
+        return _cart_refused(
+            request, status=422, line_errors=errors, notice=f"{notice} Nothing was changed."
+        )
     try:
         changes = services.cart_set_quantities(user=request.user, quantities=quantities)
     except InsufficientStock as exc:
-        return _render_quantities_refused(request, exc)
+        errors, notice = _short_refusal(request, exc)
+        return _cart_refused(request, status=409, line_errors=errors, notice=notice)
     except QuantityNotAllowed as exc:
-        return _render_quantities_not_allowed(request, exc)
+        return _cart_refused(
+            request,
+            status=422,
+            line_errors={problem.product_id: problem.message for problem in exc.problems},
+            line_nearest={problem.product_id: problem.nearest for problem in exc.problems},
+            notice=f"{exc} Nothing was changed.",
+        )
     except InvalidQuantity as exc:
-        return _render_cart(
-            request, status=422, line_errors={product_id: str(exc)}, notices=[("error", str(exc))]
+        return _cart_refused(
+            request, status=422, line_errors={product_id: str(exc)}, notice=str(exc)
         )
     except ProductUnavailable:
         raise Http404("That product is not in your cart.") from None
@@ -469,10 +614,40 @@ def cart_update(request: HttpRequest, product_id: int) -> HttpResponse:
 @require_POST
 @_ordering_view
 def cart_remove(request: HttpRequest, product_id: int) -> HttpResponse:
-    if not services.cart_remove(user=request.user, product_id=product_id):
+    removed = services.cart_remove(user=request.user, product_id=product_id)
+    if removed is None:
         raise Http404("That product is not in your cart.")
-    text = "Removed from your cart."
-    return _cart_changed(request, text)
+    return _cart_changed(request, "", removed=removed)
+
+
+@login_required
+@require_POST
+@_ordering_view
+def cart_undo_remove(request: HttpRequest) -> HttpResponse:
+    """"Undo" after a removal: the line back with the quantity it had, if stock and the pack
+    rules still allow it (added to what the cart holds of it by then)."""
+    form = AddToCartForm(request.POST)
+    if not form.is_valid():
+        _refuse_viewer(request)
+        messages.error(request, "That line could not be put back. Nothing was changed.")
+        return redirect("shop:cart")
+    product_id, quantity = form.cleaned_data["product"], form.cleaned_data["quantity"]
+    try:
+        item = services.cart_add(user=request.user, product_id=product_id, quantity=quantity)
+    except InsufficientStock as exc:
+        text = _not_enough_to_add(product_id, quantity, exc)
+    except ProductUnavailable:
+        text = "That product is no longer for sale, so it could not be put back."
+    except (QuantityNotAllowed, InvalidQuantity) as exc:
+        text = f"{exc} Nothing was put back."
+    else:
+        return _cart_changed(
+            request, f"Put back: {quantity:,} × {item.product.name_with_pack}."
+        )
+    if wants_partial(request):
+        return _render_cart(request, status=409, notices=[("error", text)])
+    messages.error(request, text)
+    return redirect("shop:cart")
 
 
 @login_required
@@ -578,7 +753,7 @@ def _cart_not_as_shown(request: HttpRequest, exc: CartNotAsShown) -> HttpRespons
     try:
         changes = services.cart_set_quantities(user=request.user, quantities=exc.shown)
     except InsufficientStock as exc_short:
-        names = {item.product_id: item.product.name for item in selectors.cart_items_for(request.user)}
+        names = _cart_names(request)
         messages.error(
             request,
             "Nothing was ordered: "

@@ -76,7 +76,7 @@ def _render_order(
     list_form: SavedListNameForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    lines = list(order.lines.all())
+    lines = selectors.order_lines_as_shown(order.lines.all())
     # What each line's product is now, for "order again" (one query).
     products = Product.objects.in_bulk({line.product_id for line in lines})
     again_rows = [
@@ -97,6 +97,7 @@ def _render_order(
         "shop/order_detail.html",
         {
             "order": order,
+            "lines": lines,
             "just_placed": request.GET.get("placed") == "1",
             "totals": order_totals(lines),  # at the rates the lines were ordered at
             "again_rows": again_rows,

@@ -102,6 +102,10 @@ def saved_lists(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The item just taken off a list, for "Undo" on the list's page after the redirect.
+REMOVED_SESSION_KEY = "list_removed"
+
+
 def _render_list(
     request: HttpRequest,
     saved: SavedList,
@@ -113,6 +117,7 @@ def _render_list(
     suggestion: Any = None,
 ) -> HttpResponse:
     item_errors = item_errors or {}
+    removed = request.session.pop(REMOVED_SESSION_KEY, None)
     items = list(selectors.saved_list_items(saved, user=request.user))
     rows = [
         {
@@ -129,6 +134,7 @@ def _render_list(
     ]
     context = {
         "saved": saved,
+        "removed": removed if removed and removed.get("list_id") == saved.pk else None,
         "rows": rows,
         "total": sum((item.line_total for item in items), Decimal("0.00")),
         "currency": items[0].product.currency if items else "GBP",
@@ -196,7 +202,9 @@ def saved_list_add(request: HttpRequest, pk: int) -> HttpResponse:
     except InvalidQuantity as exc:
         form.add_error("quantity", str(exc))
         return _render_list(request, saved, status=422, add_form=form)
-    messages.success(request, _added_text(product.name, quantity, item.quantity, saved.name))
+    messages.success(
+        request, _added_text(product.name_with_pack, quantity, item.quantity, saved.name)
+    )
     return redirect(saved)
 
 
@@ -211,9 +219,16 @@ def _added_text(name: str, quantity: int, now: int, list_name: str) -> str:
 @_list_change
 def saved_list_remove(request: HttpRequest, pk: int, product_id: int) -> HttpResponse:
     saved = _list_or_404(request, pk)
-    if not lists.saved_list_remove_item(user=request.user, list_id=saved.pk, product_id=product_id):
+    removed = lists.saved_list_remove_item(user=request.user, list_id=saved.pk, product_id=product_id)
+    if removed is None:
         raise Http404("That product is not on the list.")
-    messages.success(request, f"Removed from “{saved.name}”.")
+    # Named, with "Undo" on the list's page (the list's own add form, posted again).
+    request.session[REMOVED_SESSION_KEY] = {
+        "list_id": saved.pk,
+        "sku": removed.product.sku,
+        "name": removed.product.name_with_pack,
+        "quantity": removed.quantity,
+    }
     return redirect(saved)
 
 
@@ -302,7 +317,7 @@ def saved_list_add_product(request: HttpRequest) -> HttpResponse:
     except (InvalidQuantity, InvalidListName, ProductUnavailable) as exc:
         messages.error(request, f"{exc} Nothing was added.")
         return redirect(_safe_next(request, reverse("shop:saved_lists")))
-    text = _added_text(product.name, data["quantity"], item.quantity, saved.name)
+    text = _added_text(product.name_with_pack, data["quantity"], item.quantity, saved.name)
     messages.success(request, text)
     return redirect(_safe_next(request, saved.get_absolute_url()))
 

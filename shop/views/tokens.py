@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from shop import selectors, services
 from shop.exceptions import TokenNotFound
@@ -62,11 +62,24 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation, naming the token (a revoked token cannot be brought back);
+    POST: revoke it."""
+    token = selectors.tokens_for(request.user, include_revoked=True).filter(pk=pk).first()
+    if token is None:
+        raise Http404("No such token.")
+    if request.method == "GET":
+        status = _token_status(token, timezone.now())
+        if status != "Active":
+            messages.info(request, f"Token “{token.name}” is {status.lower()} already.")
+            return redirect("shop:tokens")
+        return render(request, "shop/token_revoke.html", {"token": token})
     try:
         services.token_revoke(user=request.user, token_id=pk)
     except TokenNotFound:
         raise Http404("No such active token.") from None
-    messages.success(request, "Token revoked. Requests using it are refused from now on.")
+    messages.success(
+        request, f"Token “{token.name}” revoked. Requests using it are refused from now on."
+    )
     return redirect("shop:tokens")

@@ -220,3 +220,32 @@
     if (message) message.remove();
   });
 })();
+
+// --- ux-cart: the token secret (reveal "Copy", select all on focus) ---
+(function () {
+  "use strict";
+  function enhance() {
+    document.querySelectorAll("[data-copy-target][hidden]").forEach(function (button) {
+      // Shown only where copying can work: the button does nothing without this script.
+      if ((navigator.clipboard && window.isSecureContext) || document.queryCommandSupported && document.queryCommandSupported("copy")) {
+        button.hidden = false;
+      }
+    });
+  }
+  document.addEventListener("focusin", function (event) {
+    var input = event.target.closest && event.target.closest("[data-select-on-focus]");
+    if (input) input.select();
+  });
+  // After "Remove" swaps the cart in place, the pressed button is gone: keyboard focus goes to
+  // the "Undo" beside the message naming what was removed, not back to the top of the page.
+  document.addEventListener("htmx:afterSettle", function () {
+    var undo = document.querySelector("#cart-undo button");
+    var lost = !document.activeElement || document.activeElement === document.body;
+    if (undo && lost) undo.focus();
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", enhance);
+  } else {
+    enhance();
+  }
+})();

@@ -24,7 +24,7 @@ def test_adding_a_quantity_the_pack_rules_refuse_adds_nothing_and_names_the_near
     with pytest.raises(QuantityNotAllowed) as refused:
         services.cart_add(user=buyer, product_id=malt.pk, quantity=12)
 
-    assert str(refused.value) == "Pilsner malt: sold in multiples of 8: 8 or 16."
+    assert str(refused.value) == "Pilsner malt (25 kg sack): sold in multiples of 8: 8 or 16."
     (problem,) = refused.value.problems
     assert (problem.product_id, problem.quantity, problem.nearest) == (malt.pk, 12, (8, 16))
     assert isinstance(refused.value, InvalidQuantity)  # callers handling InvalidQuantity still do
@@ -126,9 +126,9 @@ def test_fitting_to_stock_rounds_down_to_an_allowed_quantity_or_drops_the_line(
     changes = services.cart_fit_to_stock(user=buyer)
 
     assert [(c.name, c.requested, c.quantity, c.pack_rule) for c in changes] == [
-        ("Malt", 40, 16, "sold in multiples of 8"),
-        ("Yeast", 12, 0, "minimum order 10"),
-        ("Salt", 30, 7, ""),
+        ("Malt (25 kg sack)", 40, 16, "sold in multiples of 8"),
+        ("Yeast (25 kg sack)", 12, 0, "minimum order 10"),
+        ("Salt (25 kg sack)", 30, 7, ""),
     ]
     assert cart_of(buyer) == {malt.pk: 16, salt.pk: 7}
 
@@ -162,9 +162,9 @@ def test_order_again_rounds_down_to_allowed_quantities_and_reports_each(
     capped = services.cart_add_order(user=buyer, order_id=order.pk)
 
     assert [(c.name, c.requested, c.quantity, c.pack_rule) for c in capped] == [
-        ("Malt", 20, 16, "sold in multiples of 8"),
-        ("Rye", 3, 0, "minimum order 5"),
-        ("Salt", 2, 1, ""),
+        ("Malt (25 kg sack)", 20, 16, "sold in multiples of 8"),
+        ("Rye (25 kg sack)", 3, 0, "minimum order 5"),
+        ("Salt (25 kg sack)", 2, 1, ""),
     ]
     assert cart_of(buyer) == {malt.pk: 16, salt.pk: 1}
 

@@ -20,7 +20,7 @@ def test_changed_lines_are_saved_and_reported(buyer, make_product):
 
     changes = services.cart_set_quantities(user=buyer, quantities={flour.pk: 5, sugar.pk: 1})
 
-    assert [(c.name, c.quantity) for c in changes] == [("Flour", 5)]
+    assert [(c.name, c.quantity) for c in changes] == [("Flour (25 kg sack)", 5)]
     assert cart_of(buyer) == {flour.pk: 5, sugar.pk: 1}
 
 

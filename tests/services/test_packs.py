@@ -98,6 +98,7 @@ def test_pack_problem_names_the_product_and_carries_the_nearest_quantities() -> 
 class _Product:
     def __init__(self, id: int, name: str, minimum: int, multiple: int) -> None:
         self.id, self.name = id, name
+        self.name_with_pack = name
         self.min_order_quantity, self.order_multiple = minimum, multiple
 
 

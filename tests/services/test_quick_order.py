@@ -213,7 +213,7 @@ def test_add_puts_every_good_line_in_the_cart_and_leaves_the_bad_ones(
     assert cart_of(buyer) == {"FLR-STRW-25": 5, "FLR-00-25": 2}
     assert statuses(result.check) == {1: SKIPPED, 2: ADDED, 3: BAD, 4: SKIPPED, 5: ADDED, 6: BAD, 7: ADDED}
     assert result.leftover_text == "SKU;Qty\nMLT-PALE-25;10\nFLR-STRW-52;1"
-    assert {(line.name, line.added) for line in result.added} == {("Strong white flour", 5), ("Tipo 00 flour", 2)}
+    assert {(line.name, line.added) for line in result.added} == {("Strong white flour (25 kg sack)", 5), ("Tipo 00 flour (25 kg sack)", 2)}
 
 
 def test_add_adds_to_what_the_cart_holds(buyer: Any, flour: Product) -> None:

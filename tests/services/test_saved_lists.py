@@ -138,13 +138,14 @@ def test_set_quantities_changes_all_or_none(
         user=buyer, list_id=thursday.pk, quantities={flour.pk: 7, malt.pk: 16}
     )
 
-    assert changed == ["Strong white flour", "Pale ale malt"]
+    assert changed == ["Strong white flour (25 kg sack)", "Pale ale malt (25 kg sack)"]
     assert items_of(thursday) == {flour.pk: 7, malt.pk: 16}
 
 
 def test_remove_an_item(buyer: Any, thursday: SavedList, flour: Product, malt: Product) -> None:
-    assert lists.saved_list_remove_item(user=buyer, list_id=thursday.pk, product_id=flour.pk)
-    assert not lists.saved_list_remove_item(user=buyer, list_id=thursday.pk, product_id=flour.pk)
+    removed = lists.saved_list_remove_item(user=buyer, list_id=thursday.pk, product_id=flour.pk)
+    assert removed is not None and (removed.product, removed.quantity) == (flour, 4)
+    assert lists.saved_list_remove_item(user=buyer, list_id=thursday.pk, product_id=flour.pk) is None
 
     assert items_of(thursday) == {malt.pk: 8}
 

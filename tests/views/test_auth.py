@@ -30,12 +30,14 @@ SHOP_PAGES = [
     reverse("shop:order_cancel", args=[1]),
     reverse("shop:spend"),
     reverse("shop:tokens"),
+    reverse("shop:token_revoke", args=[1]),
 ]
 SHOP_ACTIONS = [
     reverse("shop:cart_add"),
     reverse("shop:cart_update", args=[1]),
     reverse("shop:cart_remove", args=[1]),
     reverse("shop:cart_fit"),
+    reverse("shop:cart_undo_remove"),
     reverse("shop:checkout"),
     reverse("shop:order_again", args=[1]),
     reverse("shop:order_cancel", args=[1]),

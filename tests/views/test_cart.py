@@ -110,10 +110,33 @@ def test_bad_quantities_change_nothing(
     url = reverse("shop:cart_update", args=[rye.pk])
     post = buyer_client.htmx_post if htmx else buyer_client.form_post
     response = post(url, {"quantity": quantity})
+    if not htmx:
+        # Post/redirect/get: the error waits for the cart page, so a reload does not post again.
+        assert response.status_code == 302 and response["Location"] == CART
+        response = buyer_client.get(CART)
+    else:
+        assert response.status_code == 422
     html = response.content.decode()
-    assert response.status_code == 422
     assert 'class="line-error"' in html and "Enter a whole number from 1 to 10,000." in html
+    assert "Dark rye flour (25 kg sack): Enter a whole number" in html  # the message names it
     assert cart_of(filled) == {rye.pk: 2, hops.pk: 1}
+
+
+def test_a_refused_update_without_js_shows_the_typed_quantities_once(
+    buyer_client: ShopClient, filled: Any, rye: Product, hops: Product
+) -> None:
+    data = {f"line-{rye.pk}-quantity": "40", f"line-{hops.pk}-quantity": "1"}
+    response = buyer_client.form_post(reverse("shop:cart_update", args=[rye.pk]), data)
+    assert response.status_code == 302 and response["Location"] == CART
+    html = buyer_client.get(CART).content.decode()
+    assert f'id="cart-qty-{rye.pk}"' in html and 'value="40"' in html
+    assert f'aria-describedby="cart-err-{rye.pk}"' in html
+    assert "Only 30 available; the quantity was not changed." in html
+    assert f"{rye.name_with_pack}: only 30 available. The quantity was not changed." in html
+    assert cart_of(filled) == {rye.pk: 2, hops.pk: 1}
+    # Shown once: the next visit is the cart as saved.
+    again = buyer_client.get(CART).content.decode()
+    assert "Only 30 available; the quantity was not changed." not in again and 'value="40"' not in again
 
 
 def test_more_than_in_stock_is_refused_on_its_line(
@@ -121,7 +144,9 @@ def test_more_than_in_stock_is_refused_on_its_line(
 ) -> None:
     response = buyer_client.htmx_post(reverse("shop:cart_update", args=[hops.pk]), {"quantity": "6"})
     assert response.status_code == 409
-    assert "Only 5 available; the quantity was not changed." in response.content.decode()
+    html = response.content.decode()
+    assert "Only 5 available; the quantity was not changed." in html
+    assert 'value="6"' in html  # the typed quantity, shown back beside the error
     assert cart_of(filled)[hops.pk] == 1
 
 
@@ -140,7 +165,9 @@ def test_updating_a_product_not_in_the_cart_is_404(
 def test_htmx_remove(buyer_client: ShopClient, filled: Any, rye: Product, hops: Product) -> None:
     response = buyer_client.htmx_post(reverse("shop:cart_remove", args=[rye.pk]))
     assert response.status_code == 200
-    assert "Removed from your cart." in response.content.decode()
+    html = response.content.decode()
+    assert f"Removed 2 × {rye.name_with_pack} from your cart." in html
+    assert reverse("shop:cart_undo_remove") in html and ">Undo</button>" in html
     assert cart_of(filled) == {hops.pk: 1}
 
 
@@ -148,6 +175,33 @@ def test_remove_without_js(buyer_client: ShopClient, filled: Any, rye: Product) 
     response = buyer_client.form_post(reverse("shop:cart_remove", args=[rye.pk]))
     assert response["Location"] == CART
     assert rye.pk not in cart_of(filled)
+    html = buyer_client.get(CART).content.decode()
+    assert f"Removed 2 × {rye.name_with_pack} from your cart." in html and 'id="cart-undo"' in html
+    assert 'id="cart-undo"' not in buyer_client.get(CART).content.decode()
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_undo_puts_the_removed_line_back(
+    buyer_client: ShopClient, filled: Any, rye: Product, hops: Product, htmx: bool
+) -> None:
+    buyer_client.form_post(reverse("shop:cart_remove", args=[rye.pk]))
+    post = buyer_client.htmx_post if htmx else buyer_client.form_post
+    response = post(reverse("shop:cart_undo_remove"), {"product": rye.pk, "quantity": "2"})
+    assert response.status_code == (200 if htmx else 302)
+    assert cart_of(filled) == {rye.pk: 2, hops.pk: 1}
+    html = response.content.decode() if htmx else buyer_client.get(CART).content.decode()
+    assert f"Put back: 2 × {rye.name_with_pack}." in html
+
+
+def test_undo_refused_by_stock_says_so_and_changes_nothing(
+    buyer_client: ShopClient, filled: Any, rye: Product, hops: Product
+) -> None:
+    buyer_client.form_post(reverse("shop:cart_remove", args=[hops.pk]))
+    response = buyer_client.form_post(
+        reverse("shop:cart_undo_remove"), {"product": hops.pk, "quantity": "9"}, follow=True
+    )
+    assert "Only 5 of Cascade hops" in response.content.decode()
+    assert cart_of(filled) == {rye.pk: 2}
 
 
 def test_removing_another_buyers_line_is_404(
@@ -210,6 +264,42 @@ def test_insufficient_stock_keeps_the_cart_and_marks_short_lines(
     assert not Order.objects.exists()
 
 
+def test_the_cart_flags_short_lines_as_soon_as_it_loads_with_the_fix_on_the_line(
+    buyer_client: ShopClient, filled: Any, rye: Product, hops: Product
+) -> None:
+    services.stock_set(product_id=rye.pk, new_stock=1)
+    services.stock_set(product_id=hops.pk, new_stock=0)
+    response = buyer_client.get(CART)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('class="short"') == 2
+    assert "Only 1 available" in html and "None in stock now" in html
+    assert ">Set short lines to available</button>" in html
+    # The one-click fixes: the rye down to what there is, the hops out of the cart.
+    assert f'Use the 1 there is<span class="visually-hidden"> for {rye.name_with_pack}</span>' in html
+    assert f'Take it out<span class="visually-hidden">: {hops.name_with_pack}</span>' in html
+    response = buyer_client.form_post(reverse("shop:cart_update", args=[rye.pk]), {"quantity": "1"})
+    assert response["Location"] == CART
+    assert cart_of(filled) == {rye.pk: 1, hops.pk: 1}
+
+
+def test_a_cart_within_stock_flags_nothing(buyer_client: ShopClient, filled: Any) -> None:
+    html = buyer_client.get(CART).content.decode()
+    assert 'class="short' not in html and "Set short lines to available" not in html
+
+
+def test_the_review_refuses_short_lines_on_the_cart_page(
+    buyer_client: ShopClient, filled: Any, rye: Product, hops: Product
+) -> None:
+    services.stock_set(product_id=rye.pk, new_stock=1)
+    response = buyer_client.form_post(reverse("shop:checkout_review"), checkout_data(filled, KEY))
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Review your order" not in html and "Only 1 available" in html
+    assert "lower them" in html and ">Set short lines to available</button>" in html
+    assert cart_of(filled) == {rye.pk: 2, hops.pk: 1}
+
+
 def test_set_short_lines_to_available(
     buyer_client: ShopClient, filled: Any, rye: Product, hops: Product
 ) -> None:
@@ -217,7 +307,7 @@ def test_set_short_lines_to_available(
     response = buyer_client.form_post(reverse("shop:cart_fit"))
     assert response["Location"] == CART
     assert cart_of(filled) == {rye.pk: 1, hops.pk: 1}
-    assert "Dark rye flour 2 → 1" in buyer_client.get(CART).content.decode()
+    assert "Dark rye flour (25 kg sack) 2 → 1" in buyer_client.get(CART).content.decode()
 
 
 def test_an_old_cart_page_submitted_again_shows_its_order_and_places_nothing_more(
@@ -261,5 +351,5 @@ def test_htmx_set_short_lines_returns_the_cart_partial(
     response = buyer_client.htmx_post(reverse("shop:cart_fit"))
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
-    assert "Dark rye flour 2 → 0 (removed)" in html
+    assert "Dark rye flour (25 kg sack) 2 → 0 (removed)" in html
     assert rye.pk not in cart_of(filled)

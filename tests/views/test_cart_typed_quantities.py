@@ -72,7 +72,7 @@ def test_place_order_with_a_typed_unsaved_quantity_saves_it_and_orders_nothing(
     assert cart_of(filled) == {rye.pk: 5, hops.pk: 1}
     page = buyer_client.get(CART).content.decode()
     assert "Nothing was ordered yet: you changed quantities without updating the cart" in page
-    assert "Dark rye flour 5" in page
+    assert "Dark rye flour (25 kg sack) 5" in page
     assert 'id="cart-total" class="num total">£165.00' in page  # 5 × 28.10 + 24.50
 
     # The buyer checks the new total and places the order: it has what they typed.
@@ -89,7 +89,7 @@ def test_a_typed_quantity_over_the_stock_orders_nothing_and_says_so(
         CHECKOUT, checkout_data(filled, KEY, **{f"p{hops.pk}": 9}), follow=True
     )
 
-    assert "Nothing was ordered: only 5 of Cascade hops available" in response.content.decode()
+    assert "Nothing was ordered: only 5 of Cascade hops (25 kg sack) available" in response.content.decode()
     assert not Order.objects.exists()
     assert cart_of(filled) == {rye.pk: 2, hops.pk: 1}
 
@@ -131,7 +131,7 @@ def test_an_htmx_change_of_one_input_saves_it_and_returns_the_cart(
 
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
-    assert "Cascade hops: quantity set to 4." in html
+    assert "Cascade hops (25 kg sack): quantity set to 4." in html
     assert 'id="cart-total" class="num total">£154.20' in html  # 2 × 28.10 + 4 × 24.50
     assert cart_of(filled) == {rye.pk: 2, hops.pk: 4}
 

@@ -97,8 +97,8 @@ def test_capped_and_refused_lines_are_reported(
     )
 
     html = response.content.decode()
-    assert "Capped to what is in stock: Fine salt: 8 in cart (ordered 9)" in html
-    assert "Not added: Pale ale malt: Sold in multiples of 8: 8 or 16." in html
+    assert "Capped to what is in stock: Fine salt (25 kg sack): 8 in cart (ordered 9)" in html
+    assert "Not added: Pale ale malt (25 kg sack): Sold in multiples of 8: 8 or 16." in html
     assert cart_of(buyer) == {rye.pk: 3, salt.pk: 8}
 
 

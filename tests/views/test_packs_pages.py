@@ -159,7 +159,7 @@ def test_htmx_add_of_a_refused_quantity_names_the_nearest_and_adds_nothing(
     response = buyer_client.htmx_post(ADD, {"product": malt.pk, "quantity": "12"})
 
     assert response.status_code == 422
-    assert "Pilsner malt: sold in multiples of 8: 8 or 16. Nothing was added." in response.content.decode()
+    assert "Pilsner malt (25 kg sack): sold in multiples of 8: 8 or 16. Nothing was added." in response.content.decode()
     assert cart_of(buyer) == {}
 
 
@@ -171,7 +171,7 @@ def test_add_without_js_of_a_quantity_below_the_minimum_redirects_with_the_messa
     response = buyer_client.form_post(ADD, {"product": yeast.pk, "quantity": "4", "next": back})
 
     assert response.status_code == 302 and response["Location"] == back
-    assert "Instant yeast: minimum order 10: 10. Nothing was added." in buyer_client.get(back).content.decode()
+    assert "Instant yeast (25 kg sack): minimum order 10: 10. Nothing was added." in buyer_client.get(back).content.decode()
     assert cart_of(buyer) == {}
 
 
@@ -209,7 +209,7 @@ def test_updating_to_a_refused_quantity_with_htmx_keeps_the_line_and_offers_the_
     html = response.content.decode()
     assert response.status_code == 422
     assert f'id="cart-err-{malt.pk}">Sold in multiples of 8: 16 or 24.<' in html
-    assert "Pilsner malt: sold in multiples of 8: 16 or 24. Nothing was changed." in html
+    assert "Pilsner malt (25 kg sack): sold in multiples of 8: 16 or 24. Nothing was changed." in html
     assert ">Use 16</button>" in html and ">Use 24</button>" in html
     assert cart_of(buyer) == {malt.pk: 8}
 
@@ -221,8 +221,11 @@ def test_updating_without_js_re_renders_the_cart_and_a_nearest_button_fixes_it(
     update = reverse("shop:cart_update", args=[malt.pk])
 
     refused = buyer_client.form_post(update, {line_field_name(malt.pk): "20"})
-    assert refused.status_code == 422 and "<html" in refused.content.decode()
+    # Post/redirect/get: the cart page shows the refusal, the typed 20 and the nearest.
+    assert refused.status_code == 302 and refused["Location"] == CART
     assert cart_of(buyer) == {malt.pk: 8}
+    cart = buyer_client.get(CART).content.decode()
+    assert 'value="20"' in cart and ">Use 16</button>" in cart and ">Use 24</button>" in cart
 
     # The "Use 24" button's form: the one-line quantity form.
     fixed = buyer_client.form_post(update, {"quantity": "24"})
@@ -266,7 +269,7 @@ def test_fit_to_stock_reports_the_pack_rule_it_rounded_to(
     response = buyer_client.form_post(reverse("shop:cart_fit"))
 
     assert response.status_code == 302
-    assert "Pilsner malt 40 → 24 (sold in multiples of 8)" in buyer_client.get(CART).content.decode()
+    assert "Pilsner malt (25 kg sack) 40 → 24 (sold in multiples of 8)" in buyer_client.get(CART).content.decode()
     assert cart_of(buyer) == {malt.pk: 24}
 
 
@@ -282,7 +285,7 @@ def test_order_again_reports_lines_rounded_to_the_pack_rules(
     assert response.status_code == 302
     page = buyer_client.get(CART).content.decode()
     assert (
-        "Capped to what is in stock and the pack rules: Dark rye flour: 8 in cart "
+        "Capped to what is in stock and the pack rules: Dark rye flour (25 kg sack): 8 in cart "
         "(ordered 10; sold in multiples of 4)"
     ) in page
     assert cart_of(buyer) == {rye.pk: 8}

@@ -143,6 +143,22 @@ def test_an_unknown_sku_suggests_a_close_one(buyer_client: ShopClient, thursday:
     assert "No product with SKU FLR-STRW-52." in html and "Did you mean <strong>FLR-STRW-25</strong>" in html
 
 
+def test_a_removal_names_the_product_and_undo_puts_it_back(
+    buyer_client: ShopClient, thursday: SavedList, flour: Product, malt: Product
+) -> None:
+    removed = buyer_client.form_post(url("saved_list_remove", thursday.pk, flour.pk))
+
+    assert removed["Location"] == thursday.get_absolute_url()
+    html = buyer_client.get(thursday.get_absolute_url()).content.decode()
+    assert f"Removed 4 × {flour.name_with_pack} from “{thursday.name}”." in html
+    assert 'id="list-undo"' in html and 'name="sku" value="FLR-STRW-25"' in html
+    assert 'id="list-undo"' not in buyer_client.get(thursday.get_absolute_url()).content.decode()
+
+    buyer_client.form_post(url("saved_list_add", thursday.pk), {"sku": "FLR-STRW-25", "quantity": "4"})
+
+    assert items_of(thursday) == {flour.pk: 4, malt.pk: 8}
+
+
 def test_remove_rename_and_delete_with_confirmation(
     buyer_client: ShopClient, thursday: SavedList, flour: Product, malt: Product
 ) -> None:
@@ -171,8 +187,8 @@ def test_put_the_whole_list_in_the_cart_reports_capped_and_refused_lines(
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("shop:cart")
     assert "1 line of “Thursday bakery order” put in your cart." in html
-    assert "Capped to what is in stock: Strong white flour: 3 in cart (the list says 4)" in html
-    assert "Not added: Pale ale malt: Sold in multiples of 8: 8 or 16." in html
+    assert "Capped to what is in stock: Strong white flour (25 kg sack): 3 in cart (the list says 4)" in html
+    assert "Not added: Pale ale malt (25 kg sack): Sold in multiples of 8: 8 or 16." in html
     assert cart_of(buyer) == {flour.pk: 3}
 
 
