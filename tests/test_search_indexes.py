@@ -260,6 +260,26 @@ def test_every_dietary_mark_has_an_index_per_listing_order() -> None:
             assert f"(is_active, {order}, id)" in definition, definition
             assert f"WHERE (((dietary)::integer & {bit}) = {bit})" in definition, definition
         assert "INCLUDE (category_id, allergens, dietary)" in found[f"product_{code}_stock"]
+    names = [f"product_{code}_{order}" for code in DIETARY.codes for order in ["name", "price", "stock"]]
+    with connection.schema_editor() as editor:
+        assert DIETARY_MIGRATION.invalid_indexes(editor, names) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_running_the_dietary_migration_again_rebuilds_an_index_a_failed_run_left_invalid() -> None:
+    """A CREATE INDEX CONCURRENTLY that fails leaves an INVALID index, which IF NOT EXISTS
+    alone would keep (and the migration would then be recorded as applied)."""
+    name = "product_organic_name"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pg_index SET indisvalid = false WHERE indexrelid = %s::regclass", [name]
+        )
+    editor = connection.schema_editor(atomic=False)
+    with editor:
+        assert DIETARY_MIGRATION.invalid_indexes(editor, [name]) == [name]
+        DIETARY_MIGRATION.create_dietary_indexes(django_apps, editor)
+        assert DIETARY_MIGRATION.invalid_indexes(editor, [name]) == []
+    assert "WHERE (((dietary)::integer & 1) = 1)" in indexes()[name]
 
 
 @pytest.mark.django_db

@@ -50,9 +50,27 @@ def index_name(code: str, order: str) -> str:
     return f"product_{code}_{order}"
 
 
+def invalid_indexes(schema_editor: BaseDatabaseSchemaEditor, names: list[str]) -> list[str]:
+    """Those of `names` that exist but are INVALID: a CREATE INDEX CONCURRENTLY that failed (or
+    was interrupted) leaves its index behind in that state, unused by the planner yet kept up
+    by every write."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE c.relname = ANY(%s) AND NOT i.indisvalid",
+            [names],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
 def create_dietary_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
+    names = [index_name(code, order) for code in DIETARY_BITS for order in ORDERS]
+    # A run that failed half-way (this migration is not atomic) left invalid indexes, which
+    # IF NOT EXISTS would keep: build those again.
+    for name in invalid_indexes(schema_editor, names):
+        schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
     for code, bit in DIETARY_BITS.items():
         for order in ORDERS:
             include = f" INCLUDE ({COUNTED})" if order == "stock" else ""
@@ -61,6 +79,8 @@ def create_dietary_indexes(apps: StateApps, schema_editor: BaseDatabaseSchemaEdi
                 f'ON "shop_product" ("is_active", "{order}", "id"){include} '
                 f'WHERE ("dietary" & {bit}) = {bit}'
             )
+    if still_invalid := invalid_indexes(schema_editor, names):
+        raise RuntimeError(f"Indexes left invalid, run the migration again: {still_invalid}")
     expressions = ", ".join(f'("dietary" & {bit})' for bit in DIETARY_BITS.values())
     schema_editor.execute(
         f'CREATE STATISTICS IF NOT EXISTS "{STATISTICS}" ON {expressions} FROM "shop_product"'
