@@ -78,14 +78,19 @@ def order_mail_suppressed() -> Iterator[None]:
         _suppressed.reset(token)
 
 
-def order_mail_queue(*, order: Order, event: OrderMailEvent) -> None:
-    """Queue the order's mail with the surrounding transaction (see the module's docstring);
-    call inside it, after the order is written."""
+def order_mail_queue(*, order_id: int, event: OrderMailEvent) -> None:
+    """Queue the order's mail with the surrounding transaction (see the module's docstring).
+    Call inside it, after the order's row is written and before any product row is locked:
+    the task row is one more INSERT, and a lock held across it holds up every other order."""
     if _suppressed.get():
         return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("order_mail_queue runs inside the order's transaction")
     if isinstance(order_mail_deliver.get_backend(), DatabaseBackend):
-        order_mail_deliver.enqueue(order_id=order.pk, event=event)
+        # In the transaction, not on commit: the order and its mail commit or roll back
+        # together (STYLE.md's on_commit rule is for side effects outside the database).
+        order_mail_deliver.enqueue(order_id=order_id, event=event)
         return
     transaction.on_commit(
-        partial(order_mail_deliver.enqueue, order_id=order.pk, event=event), robust=True
+        partial(order_mail_deliver.enqueue, order_id=order_id, event=event), robust=True
     )

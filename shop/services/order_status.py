@@ -60,7 +60,7 @@ def order_advance(
             order=order, status=to_status, at=now, by=by, by_staff=True, note=note
         )
         if to_status == Order.Status.DISPATCHED:
-            order_mail_queue(order=order, event="dispatched")
+            order_mail_queue(order_id=order.pk, event="dispatched")
             # Last in the transaction: the invoice number's lock is held until the commit.
             invoice_issue(order=order, at=now)
     logger.info(
@@ -84,7 +84,7 @@ def order_cancel_in(
     note: str = "",
 ) -> Order:
     """Cancel order `order_id` if `orders` (the caller's scope) holds it and it is placed or
-    confirmed; put its stock back, once; record who did it; mail the buyer after commit.
+    confirmed; put its stock back, once; record who did it; queue the buyer's mail with it.
 
     Raises OrderNotFound (not in `orders`) or NotCancellable. The conditional UPDATE takes the
     order's row lock: a concurrent second cancel (buyer or staff) or an order_advance waits for
@@ -109,6 +109,8 @@ def order_cancel_in(
             by_staff=by_staff,
             note=note,
         )
+        # Before the stock is put back, which locks the product rows (order_mail_queue).
+        order_mail_queue(order_id=order_id, event="cancelled")
         changes: dict[int, int] = {}
         for product_id, quantity in OrderLine.objects.filter(order_id=order_id).values_list(
             "product_id", "quantity"
@@ -128,7 +130,6 @@ def order_cancel_in(
             .prefetch_related("lines", "status_changes")
             .get(pk=order_id)
         )
-        order_mail_queue(order=order, event="cancelled")
     logger.info(
         "order cancelled",
         extra={

@@ -419,7 +419,7 @@ def _place(
 
 
 def _queue_placed_mail(order: Order) -> None:
-    order_mail_queue(order=order, event="placed")
+    order_mail_queue(order_id=order.pk, event="placed")
 
 
 def _resolve(

@@ -1,19 +1,21 @@
 """shop.services.order_mail: the person who placed an order hears when it is placed, dispatched
-and cancelled; the mail is queued after commit and a dead mail server never fails the order."""
+and cancelled; the mail is queued with the order's own transaction (a task row with the database
+backend, on commit otherwise) and a dead mail server never fails the order."""
 
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from shop import services
 from shop.exceptions import InsufficientStock
 from shop.models import Order, Product
-from django_tasks_db.models import DBTaskResult
-
+from shop.services.order_mail import order_mail_queue
 from tests.services.test_mail import database_tasks, mail_tasks, run_worker  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +191,68 @@ def test_with_database_tasks_a_refused_order_leaves_no_mail_task(database_tasks,
 
     assert order_tasks() == []
 
+
+
+def test_with_database_tasks_an_order_rolled_back_after_its_writes_leaves_no_mail_task(
+    database_tasks: None, buyer: Any, flour: Product
+) -> None:
+    """The task row is written with the order: whatever rolls the order back (here the
+    caller's transaction) takes the row with it."""
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.order_place(user=buyer, lines=[(flour.pk, 1)])
+        assert len(order_tasks()) == 1
+        raise RuntimeError("the caller changed its mind")
+
+    assert order_tasks() == [] and Order.objects.count() == 0
+
+
+def test_with_database_tasks_dispatch_and_cancel_queue_their_mail_for_the_worker(
+    database_tasks: None, buyer: Any, staff: Any, flour: Product
+) -> None:
+    dispatched = services.order_place(user=buyer, lines=[(flour.pk, 1)]).order
+    cancelled = services.order_place(user=buyer, lines=[(flour.pk, 2)]).order
+    services.order_advance(order_id=dispatched.pk, to_status=S.CONFIRMED, by=staff)
+    services.order_advance(order_id=dispatched.pk, to_status=S.DISPATCHED, by=staff)
+    services.order_cancel(user=buyer, order_id=cancelled.pk)
+
+    queued = [task.args_kwargs["kwargs"] for task in order_tasks()]
+    assert queued == [
+        {"order_id": dispatched.pk, "event": "placed"},
+        {"order_id": cancelled.pk, "event": "placed"},
+        {"order_id": dispatched.pk, "event": "dispatched"},
+        {"order_id": cancelled.pk, "event": "cancelled"},
+    ]
+    run_worker()
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert subjects == sorted(
+        [
+            f"Your order {dispatched.reference} is placed",
+            f"Your order {cancelled.reference} is placed",
+            f"Your order {dispatched.reference} is on its way",
+            f"Your order {cancelled.reference} is cancelled",
+        ]
+    )
+
+
+def test_a_cancellation_queues_its_mail_before_it_locks_the_products(
+    database_tasks: None, buyer: Any, flour: Product
+) -> None:
+    order = services.order_place(user=buyer, lines=[(flour.pk, 1)]).order
+
+    with CaptureQueriesContext(connection) as queries:
+        services.order_cancel(user=buyer, order_id=order.pk)
+
+    sent = [q["sql"] for q in queries]
+    task_insert = next(i for i, sql in enumerate(sent) if "django_tasks" in sql and "INSERT" in sql)
+    stock_update = next(i for i, sql in enumerate(sent) if "UPDATE" in sql and "shop_product" in sql)
+    assert task_insert < stock_update
+
+
+def test_queueing_order_mail_outside_a_transaction_is_refused(buyer: Any, flour: Product) -> None:
+    order = services.order_place(user=buyer, lines=[(flour.pk, 1)]).order
+
+    with pytest.raises(RuntimeError, match="inside the order's transaction"):
+        # pytest-django wraps each test in a transaction: leave it for this call.
+        with mock.patch.object(transaction, "get_connection") as get_connection:
+            get_connection.return_value.in_atomic_block = False
+            order_mail_queue(order_id=order.pk, event="placed")
