@@ -83,7 +83,7 @@ def test_more_than_in_stock_is_refused_on_the_row_with_an_offer_of_what_there_is
     expect(quantity).to_have_attribute("aria-describedby", f"row-feedback-{large.pk}")
     assert cart_of(buyer) == {}
 
-    row.get_by_role("button", name=re.compile(r"^Add the 5 there are")).click()
+    row.get_by_role("button", name=re.compile(r"^Add 5 instead")).click()
     expect(row.locator(".row-feedback")).to_have_text(re.compile(r"Added: 5 in cart"))
     expect(row.get_by_label(re.compile("Quantity for"))).not_to_have_attribute("aria-invalid", "true")
     expect(page.locator("#cart-badge")).to_have_text("5")

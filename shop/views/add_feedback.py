@@ -34,7 +34,7 @@ class RowFeedback:
     text: str  # what the row says
     quantity: str = ""  # what the buyer typed, kept in the input after a refusal
     in_cart: int | None = None  # how many of the product the cart holds after a success
-    offer: int | None = None  # "Add the N there are": the most that can still be added
+    offer: int | None = None  # "Add N instead": the most that can still be added
 
     @property
     def is_error(self) -> bool:

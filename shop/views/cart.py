@@ -7,10 +7,10 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -197,9 +197,11 @@ def _row_response(
 
 
 def _what_can_be_added(product: Product, quantity: int, exc: InsufficientStock) -> int | None:
-    """The most that can still go in the cart within stock and the pack rules (None: none)."""
+    """The most that can still go in the cart within stock, the line's limit and the pack
+    rules (None: none)."""
     short = exc.short_lines[0]
-    room = short.available - (short.requested - quantity)
+    in_cart = short.requested - quantity
+    room = min(short.available, settings.SHOP_MAX_LINE_QUANTITY) - in_cart
     return (round_down(product, room) or None) if room > 0 else None
 
 

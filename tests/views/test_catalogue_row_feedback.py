@@ -72,7 +72,7 @@ def test_htmx_add_of_more_than_in_stock_marks_the_row_and_offers_what_there_is(
     assert 'value="9"' in row  # what was typed stays, marked and described by the error
     assert f'aria-invalid="true" aria-describedby="row-feedback-{rye.pk}"' in row
     assert f'id="row-feedback-{rye.pk}"' in row
-    assert re.search(r'name="quantity" value="4">\s*<button[^>]*>Add the 4 there are', row)
+    assert re.search(r'name="quantity" value="4">\s*<button[^>]*>Add 4 instead', row)
     assert cart_of(buyer) == {rye.pk: 2}
 
     taken = add_from_row(buyer_client, rye, "4", htmx=True)
@@ -85,11 +85,25 @@ def test_the_offer_keeps_to_the_pack_rules_and_is_left_out_when_nothing_fits(
 ) -> None:
     malt = make_product(name="Pilsner malt", stock=20, order_multiple=8)
     row = row_of(add_from_row(buyer_client, malt, "24", htmx=True).content.decode(), malt)
-    assert "Add the 16 there are" in row
+    assert "Add 16 instead" in row
 
     services.cart_add(user=buyer, product_id=malt.pk, quantity=16)
     row = row_of(add_from_row(buyer_client, malt, "8", htmx=True).content.decode(), malt)
-    assert "Only 20 of Pilsner malt" in row and "there are" not in row
+    assert "Only 20 of Pilsner malt" in row and "instead" not in row
+
+
+def test_the_offer_keeps_to_the_line_limit(
+    buyer_client: ShopClient, buyer: Any, make_product: Callable[..., Product], settings: Any
+) -> None:
+    settings.SHOP_MAX_LINE_QUANTITY = 12
+    rye = make_product(name="Dark rye flour", stock=15)
+    services.cart_add(user=buyer, product_id=rye.pk, quantity=10)
+
+    row = row_of(add_from_row(buyer_client, rye, "12", htmx=True).content.decode(), rye)
+
+    assert "Add 2 instead" in row  # 5 are in stock, but a line holds 12
+    taken = add_from_row(buyer_client, rye, "2", htmx=True)
+    assert taken.status_code == 200 and cart_of(buyer) == {rye.pk: 12}
 
 
 def test_a_bad_quantity_on_a_row_names_the_product_with_its_pack(
@@ -135,7 +149,7 @@ def test_without_js_a_refused_add_shows_on_the_row_with_the_typed_quantity_and_t
     assert response.redirect_chain[-1][0].endswith(f"#product-{rye.pk}")
     assert 'value="5"' in row and 'aria-invalid="true"' in row
     assert "Only 3 of Dark rye flour (25 kg sack) in stock" in row
-    assert "Add the 3 there are" in row
+    assert "Add 3 instead" in row
     assert cart_of(buyer) == {}
 
 
