@@ -52,6 +52,8 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 # A comma-separated subset of the measurements (e.g. db-ceiling-hot,api-orders-hot), for a
 # quick look at one ratio; a recorded run measures everything.
+MEASUREMENTS = ["db-ceiling-hot", "api-orders-hot", "db-ceiling-1", "api-orders-1", "api-orders-5",
+                "bare", "catalogue", "catalogue-mix", "api-products"]
 ONLY = {kind.strip() for kind in os.environ.get("BENCH_ONLY", "").split(",") if kind.strip()}
 WARMUP = 2
 HOT_STOCK = 50_000_000
@@ -522,6 +524,7 @@ def report(results: dict[str, Result], problems: list[str], load_before: str) ->
         f"({'sync' if THREADS == 1 else 'gthread'}), {PRODUCTS:,} generated products.",
         f"Machine: {machine()}.",
         f"Load average before the run: {load_before}; after: {load_average()}.",
+        *([f"Partial run: BENCH_ONLY={','.join(sorted(ONLY))}."] if ONLY else []),
         "",
         *rows,
         "",
@@ -581,6 +584,8 @@ def load_average() -> str:
 
 
 def main() -> int:
+    if unknown := ONLY - set(MEASUREMENTS):
+        raise SystemExit(f"BENCH_ONLY names no measurement {sorted(unknown)}; known: {MEASUREMENTS}")
     OUT.mkdir(parents=True, exist_ok=True)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
@@ -609,10 +614,7 @@ def main() -> int:
         "db-ceiling-1": lambda rng: [rng.choice(pool)],
     }
     # Each ratio's two measurements run back to back: the machine's other load drifts.
-    plan = ["db-ceiling-hot", "api-orders-hot", "db-ceiling-1", "api-orders-1", "api-orders-5",
-            "bare", "catalogue", "catalogue-mix", "api-products"]
-    if ONLY:
-        plan = [kind for kind in plan if kind in ONLY]
+    plan = [kind for kind in MEASUREMENTS if not ONLY or kind in ONLY]
     port = free_port()
     say(f"gunicorn, {WORKERS} workers, on 127.0.0.1:{port}")
     server = start_gunicorn(port)

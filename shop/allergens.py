@@ -52,11 +52,6 @@ class CodeList:
             mask |= self.bit(code)
         return mask
 
-    def masks_holding(self, mask: int) -> list[int]:
-        """Every mask with all the bits of `mask` set: the values a product holding all of
-        those codes can have (2**(codes - bits in mask) of them)."""
-        return [value for value in range(self.all_bits + 1) if value & mask == mask]
-
     def codes_in(self, mask: int) -> list[str]:
         return [code for index, code in enumerate(self.labels) if mask >> index & 1]
 
