@@ -20,7 +20,8 @@ MAX_NOTES_LENGTH = 1000
 
 def require_ordering_role(user: Any) -> Membership:
     """The user's membership (with its company) if their role may order, cart or cancel;
-    else companies.exceptions.Forbidden. Read on every call: a changed role applies at once."""
+    else companies.exceptions.Forbidden. Read on every call (an API request reads it once, with
+    its token: shop.sql.token_lookup): a changed role applies from the next request."""
     # companies.services.require_role's rule, without importing companies.services (which
     # imports shop.services: a cycle).
     membership = membership_for(user)

@@ -1,10 +1,11 @@
-"""Outgoing mail: built in the request, sent by a background task that retries.
+"""Outgoing mail: queued by the request, sent by a background task that retries.
 
 Sending by SMTP inside a request turned an unreachable mail server into a 500 after the
 request's writes had happened. Now a request only queues the message (with the database task
 backend: a row, committed together with whatever the request wrote); a worker process
 (`python manage.py db_worker`) sends it, and a failed send is tried again later and logged.
-Order mail and account mail (shop.accounts.AccountAdapter) share this one path.
+Account mail (shop.accounts.AccountAdapter) is built in the request; order mail is built by the
+worker from the order (shop.services.order_mail); both are sent through this one path.
 """
 
 import logging

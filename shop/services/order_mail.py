@@ -11,6 +11,7 @@ Nothing is sent for a write that rolls back:
   on_commit callback: whatever queuing raises is logged by Django and never fails the order.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,6 +28,8 @@ from django_tasks_db.backend import DatabaseBackend
 
 from shop.models import Invoice, Order
 from shop.services.mail import mail_enqueue
+
+logger = logging.getLogger("shop.mail")
 
 OrderMailEvent = Literal["placed", "dispatched", "cancelled"]
 
@@ -59,9 +62,20 @@ def order_mail_build(*, order: Order, event: OrderMailEvent) -> EmailMessage:
 @task
 def order_mail_deliver(*, order_id: int, event: OrderMailEvent) -> None:
     """In the worker: render the order's mail and queue it for sending (with retries)."""
-    # Orders are never deleted (their ledger rows protect them), so the order is there.
-    order = Order.objects.select_related("user").get(pk=order_id)
-    mail_enqueue(message=order_mail_build(order=order, event=event))
+    try:
+        # Orders are never deleted (their ledger rows protect them), so the order is there.
+        order = Order.objects.select_related("user").get(pk=order_id)
+        mail_enqueue(message=order_mail_build(order=order, event=event))
+    except Exception as exc:
+        # Raised again, so the backend marks the task FAILED with its traceback.
+        logger.error(
+            "order mail failed",
+            extra={
+                "event": "order_mail_failed", "order_id": order_id, "mail_event": event,
+                "error": f"{type(exc).__name__}: {exc}",
+            },
+        )
+        raise
 
 
 _suppressed: ContextVar[bool] = ContextVar("order_mail_suppressed", default=False)

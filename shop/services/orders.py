@@ -283,8 +283,9 @@ def order_place(
     The SQL round trips do not grow with the number of lines: one read of the products (their
     pack rules, contract prices and price breaks with them; SKUs are resolved there), then
     one transaction with order_write_taking_stock: on PostgreSQL one statement inserting the
-    order, lines and ledger rows, and last the conditional stock update that takes the row
-    locks; on SQLite separate ORM inserts, then the same update.
+    order, lines and ledger rows, then (with the database task backend) the order mail's task
+    row, and last the conditional stock update that takes the row locks; on SQLite separate
+    ORM inserts, the task row, then the same update.
     """
     started = time.perf_counter()
     membership = require_ordering_role(user)

@@ -2,6 +2,7 @@
 and cancelled; the mail is queued with the order's own transaction (a task row with the database
 backend, on commit otherwise) and a dead mail server never fails the order."""
 
+import logging
 from typing import Any
 from unittest import mock
 
@@ -256,3 +257,23 @@ def test_queueing_order_mail_outside_a_transaction_is_refused(buyer: Any, flour:
         with mock.patch.object(transaction, "get_connection") as get_connection:
             get_connection.return_value.in_atomic_block = False
             order_mail_queue(order_id=order.pk, event="placed")
+
+
+def test_an_order_mail_the_worker_cannot_render_is_logged_and_marked_failed(
+    database_tasks: None, buyer: Any, flour: Product, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    order = services.order_place(user=buyer, lines=[(flour.pk, 1)]).order
+
+    def broken(**kwargs: Any) -> None:
+        raise ValueError("template missing")
+
+    monkeypatch.setattr("shop.services.order_mail.order_mail_build", broken)
+    with caplog.at_level(logging.ERROR, logger="shop.mail"):
+        run_worker()
+
+    [record] = [r for r in caplog.records if getattr(r, "event", "") == "order_mail_failed"]
+    assert (record.order_id, record.mail_event) == (order.pk, "placed")
+    assert "ValueError: template missing" in record.error
+    assert [task.status for task in order_tasks()] == ["FAILED"]
+    assert mail.outbox == []
