@@ -21,7 +21,7 @@ from shop.exceptions import (
     ProductUnavailable,
     ShortLine,
 )
-from shop.models import CartItem, OrderLine, Product
+from shop.models import CartItem, OrderLine, Product, line_as_shown
 from shop.services import packs
 from shop.services.checkout import require_ordering_role
 from shop.services.packs import require_allowed, round_down, rule_text
@@ -307,7 +307,7 @@ def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
     quantity the pack rules allow (removing lines where none fits). Returns the changes, in
     the cart's order (as the cart page lists its lines)."""
     require_ordering_role(user)
-    changes: list[tuple[tuple[Any, int], CartChange]] = []
+    changes: list[tuple[tuple[str, str, int], CartChange]] = []
     with transaction.atomic():
         # Locked in product order, as every multi-line cart edit locks them (never the order
         # the lines were added in): two edits of one cart cannot deadlock.
@@ -330,7 +330,7 @@ def cart_fit_to_stock(*, user: AbstractBaseUser) -> list[CartChange]:
                 quantity=fitted,
                 pack_rule=rule_text(product) if fitted < available else "",
             )
-            changes.append(((item.added_at, item.pk), change))
+            changes.append((line_as_shown(product.name, product.unit, product.pk), change))
             if fitted == 0:
                 item.delete()
             else:

@@ -637,7 +637,7 @@ def cart_undo_remove(request: HttpRequest) -> HttpResponse:
     try:
         item = services.cart_add(user=request.user, product_id=product_id, quantity=quantity)
     except InsufficientStock as exc:
-        text = _not_enough_to_add(product_id, quantity, exc)
+        text = _not_enough_to_add(selectors.product_get(product_id), quantity, exc)
     except ProductUnavailable:
         text = "That product is no longer for sale, so it could not be put back."
     except (QuantityNotAllowed, InvalidQuantity) as exc:

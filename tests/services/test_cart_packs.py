@@ -127,8 +127,8 @@ def test_fitting_to_stock_rounds_down_to_an_allowed_quantity_or_drops_the_line(
 
     assert [(c.name, c.requested, c.quantity, c.pack_rule) for c in changes] == [
         ("Malt (25 kg sack)", 40, 16, "sold in multiples of 8"),
-        ("Yeast (25 kg sack)", 12, 0, "minimum order 10"),
         ("Salt (25 kg sack)", 30, 7, ""),
+        ("Yeast (25 kg sack)", 12, 0, "minimum order 10"),
     ]
     assert cart_of(buyer) == {malt.pk: 16, salt.pk: 7}
 
@@ -136,8 +136,9 @@ def test_fitting_to_stock_rounds_down_to_an_allowed_quantity_or_drops_the_line(
 def test_fitting_to_stock_reports_the_lines_in_the_carts_order_not_the_lock_order(
     buyer: Any, make_product: Any
 ) -> None:
-    """The rows are locked by product id; the changes come back as the cart lists its lines."""
-    rye, spelt = make_product(stock=100, name="Rye"), make_product(stock=100, name="Spelt")
+    """The rows are locked by product id; the changes come back as the cart lists its lines
+    (by name, then pack)."""
+    spelt, rye = make_product(stock=100, name="Spelt"), make_product(stock=100, name="Rye")
     services.cart_add(user=buyer, product_id=spelt.pk, quantity=9)
     services.cart_add(user=buyer, product_id=rye.pk, quantity=9)
     services.stock_set(product_id=spelt.pk, new_stock=2)
@@ -145,7 +146,9 @@ def test_fitting_to_stock_reports_the_lines_in_the_carts_order_not_the_lock_orde
 
     changes = services.cart_fit_to_stock(user=buyer)
 
-    assert [(c.name, c.quantity) for c in changes] == [("Spelt", 2), ("Rye", 3)]
+    assert [(c.name, c.quantity) for c in changes] == [
+        ("Rye (25 kg sack)", 3), ("Spelt (25 kg sack)", 2)
+    ]
 
 
 def test_order_again_rounds_down_to_allowed_quantities_and_reports_each(
