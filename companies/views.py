@@ -126,11 +126,20 @@ def member_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @company_role_required(Role.ADMIN)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation, naming the member (a removal cannot be taken back: they would
+    need a new invitation); POST: remove them."""
     member = selectors.members_of(request.membership.company_id).filter(pk=pk).first()
     if member is None:
         raise Http404("No such member.")
+    if request.method == "GET":
+        return render(
+            request,
+            "companies/member_remove.html",
+            {"member": member, "company": request.membership.company,
+             "is_self": member.user_id == request.user.pk},
+        )
     try:
         services.member_remove(actor=request.user, member_id=pk)
     except MemberNotFound:

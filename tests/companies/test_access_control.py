@@ -52,6 +52,12 @@ def test_company_b_is_invisible_on_company_as_pages(
         assert "brewer@hopyard.test" not in html
 
 
+def test_company_bs_member_removal_page_is_a_404(admin_client: ShopClient, theirs: dict[str, Any]) -> None:
+    response = admin_client.get(reverse("companies:member_remove", args=[theirs["member"].pk]))
+
+    assert response.status_code == 404
+
+
 def test_company_bs_address_edit_page_is_a_404(admin_client: ShopClient, theirs: dict[str, Any]) -> None:
     response = admin_client.get(reverse("companies:address_edit", args=[theirs["address"].pk]))
 
@@ -125,6 +131,13 @@ def test_buyers_and_viewers_cannot_open_admin_pages(non_admin: Any, url_name: st
     client.force_login(non_admin)
 
     assert client.get(reverse(url_name)).status_code == 403
+
+
+def test_buyers_and_viewers_cannot_open_a_members_removal_page(non_admin: Any, admin: Any) -> None:
+    client = ShopClient()
+    client.force_login(non_admin)
+
+    assert client.get(reverse("companies:member_remove", args=[admin.membership.pk])).status_code == 403
 
 
 @pytest.mark.parametrize("url_name, thing, data", ADMIN_ONLY_POSTS)

@@ -205,6 +205,22 @@ def test_an_admin_removes_a_member(admin_client: ShopClient, viewer: Any) -> Non
     assert not Membership.objects.filter(user=viewer).exists()
 
 
+def test_remove_on_the_members_page_asks_first_naming_the_member(
+    admin_client: ShopClient, viewer: Any
+) -> None:
+    url = reverse("companies:member_remove", args=[viewer.membership.pk])
+    members = admin_client.get(reverse("companies:members")).content.decode()
+    assert f'href="{url}"' in members and f"Remove {viewer.email}…" in members
+
+    confirm = admin_client.get(url)
+
+    html = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert f"Remove {viewer.email} from" in html and "cannot be undone" in html
+    assert f'<form method="post" action="{url}"' in html
+    assert Membership.objects.filter(user=viewer).exists()  # asking changes nothing
+
+
 # --- Addresses and settings --------------------------------------------------------------------
 
 
