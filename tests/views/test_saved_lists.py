@@ -232,7 +232,7 @@ def test_add_to_a_new_list_from_a_product_page(buyer_client: ShopClient, flour: 
     )
 
     assert refused.status_code == 302 and not SavedList.objects.filter(name="Brew day").exists()
-    assert "Pale ale malt: Sold in multiples of 8: 8. Nothing was added." in buyer_client.get(
+    assert "Pale ale malt (25 kg sack): Sold in multiples of 8: 8. Nothing was added." in buyer_client.get(
         LISTS
     ).content.decode()
     saved = SavedList.objects.get(name="Bread")
