@@ -126,13 +126,23 @@ def test_on_a_phone_the_header_stays_on_one_line_in_view_and_every_target_is_44p
     expect(feedback).to_be_in_viewport()  # scrolled just into view if it landed below
     assert box(row)["y"] + page.evaluate("scrollY") == before
 
-    # A message the page shows (here, more than in stock on the product page) floats under
-    # the header without moving the page, and can be dismissed.
+    # On the product page the form answers the same way: more than in stock is said on the
+    # form, naming the product, with the input marked and what was typed kept.
     row.get_by_role("link", name=last.name, exact=True).click()
-    page.get_by_label("Quantity", exact=True).fill("9999")
+    quantity = page.get_by_label("Quantity", exact=True)
+    quantity.fill("9999")
     page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator("#buy-feedback")).to_contain_text(f"of {last.name} (25 kg sack) in stock")
+    expect(quantity).to_have_attribute("aria-invalid", "true")
+    expect(quantity).to_have_value("9999")
+
+    # A message the page shows (here, after adding to a list: a full page load) floats under
+    # the header without moving the page, and can be dismissed.
+    page.get_by_label("List", exact=True).select_option(label="New list…")
+    page.get_by_label("Name of the new list").fill("Thursday")
+    page.get_by_role("button", name="Add to list").click()
     message = page.locator("#messages .message").first
-    expect(message).to_contain_text("in stock")
+    expect(message).to_contain_text("Thursday")
     expect(message).to_be_in_viewport()
     page.get_by_role("button", name="Dismiss message").click()
     expect(page.locator("#messages .message")).to_have_count(0)

@@ -101,12 +101,16 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     pack; a refusal adds nothing."""
     form = AddToCartForm(request.POST)
     on_row = request.POST.get("feedback") == "row"
+    # From the product page's form, which answers on the form the same way.
+    on_product = request.POST.get("feedback") == "product"
     level, status = messages.ERROR, 422
     product_id = _posted_product_id(form)
     # Read with the viewer's prices: a row is rendered from it. Only when needed otherwise:
     # a refusal names it.
     product = (
-        selectors.product_get(product_id, user=request.user) if product_id and on_row else None
+        selectors.product_get(product_id, user=request.user)
+        if product_id and (on_row or on_product)
+        else None
     )
     row_text, in_cart, offer = "", None, None
     if not form.is_valid():
@@ -139,7 +143,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
             row_text = f"Added: {item.quantity:,} in cart"
     tag = messages.DEFAULT_TAGS[level]
     feedback = None
-    if on_row and product is not None and product_id == product.pk:
+    if (on_row or on_product) and product is not None and product_id == product.pk:
         feedback = RowFeedback(
             product_id=product.pk,
             level=tag,
@@ -158,11 +162,14 @@ def cart_add(request: HttpRequest) -> HttpResponse:
                 response["HX-Retarget"] = "#messages"
                 response["HX-Reswap"] = "innerHTML"
             return response
+        if on_product:
+            return _buy_form_response(request, product, feedback, text, next_path=next_path, status=status)
         return _row_response(request, product, feedback, text, next_path=next_path, status=status)
     messages.add_message(request, level, text)
     if feedback is not None:
         keep_for_next_page(request, feedback)
-        return redirect(f"{next_path.split('#')[0]}#{row_anchor(feedback.product_id)}")
+        anchor = "buy" if on_product else row_anchor(feedback.product_id)
+        return redirect(f"{next_path.split('#')[0]}#{anchor}")
     return redirect(next_path)
 
 
@@ -194,6 +201,28 @@ def _row_response(
         {"notices": [(feedback.level, text)]},
     ).content.decode()
     return HttpResponse(row + rest, status=status)
+
+
+def _buy_form_response(
+    request: HttpRequest,
+    product: Product,
+    feedback: RowFeedback,
+    text: str,
+    *,
+    next_path: str,
+    status: int,
+) -> HttpResponse:
+    """The product page's form again, saying what happened (swapped in for the form), with
+    the message for screen readers and the cart badge out of band, as for a catalogue row."""
+    form = render(
+        request,
+        "shop/product_detail.html#buy-form",
+        {"product": product, "feedback": feedback, "next_path": next_path},
+    ).content.decode()
+    rest = render(
+        request, "shop/_cart_row_feedback.html", {"notices": [(feedback.level, text)]}
+    ).content.decode()
+    return HttpResponse(form + rest, status=status)
 
 
 def _what_can_be_added(product: Product, quantity: int, exc: InsufficientStock) -> int | None:

@@ -134,11 +134,13 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     product = selectors.product_get(pk, user=request.user)
     if product is None:
         raise Http404("No such product.")
+    feedback = take_from_session(request)  # after an add from this page without JavaScript
     return render(
         request,
         "shop/product_detail.html",
         {
             "product": product,
+            "feedback": feedback if feedback and feedback.product_id == product.pk else None,
             "price": product_price(product),
             # For "Add to a list"; read only when the template shows that form (can_order).
             "lists": selectors.saved_lists_for(request.user),

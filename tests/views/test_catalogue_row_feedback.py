@@ -225,3 +225,53 @@ def test_page_links_land_on_the_results(
     html = buyer_client.get(URL).content.decode()
     assert 'href="?page=2#catalogue-results" hx-get="?page=2"' in html
     assert '<section id="catalogue-results" class="results" aria-label="Products" tabindex="-1"' in html
+
+
+# --- the product page's form answers the same way ------------------------------------------------
+
+
+def add_from_product_page(client: ShopClient, product: Product, quantity: str, *, htmx: bool) -> Any:
+    page = reverse("shop:product_detail", args=[product.pk])
+    data = {"product": product.pk, "quantity": quantity, "next": page, "feedback": "product"}
+    return client.htmx_post(ADD, data) if htmx else client.form_post(ADD, data)
+
+
+def buy_form_of(html: str) -> str:
+    found = re.search(r'<form [^>]*id="buy".*?</form>', html, re.S)
+    assert found is not None, "no buy form"
+    return found.group(0)
+
+
+def test_htmx_add_on_the_product_page_answers_on_its_form(
+    buyer_client: ShopClient, buyer: Any, make_product: Callable[..., Product]
+) -> None:
+    rye = make_product(name="Dark rye flour", stock=6)
+
+    added = add_from_product_page(buyer_client, rye, "2", htmx=True)
+    refused = add_from_product_page(buyer_client, rye, "9", htmx=True)
+
+    assert added.status_code == 200
+    assert "Added: 2 in cart" in buy_form_of(added.content.decode())
+    form = buy_form_of(refused.content.decode())
+    assert refused.status_code == 409
+    assert "Only 6 of Dark rye flour (25 kg sack) in stock (2 already in your cart)" in form
+    assert 'value="9"' in form and 'aria-invalid="true" aria-describedby="buy-feedback"' in form
+    assert 'id="cart-badge"' in refused.content.decode()
+    assert cart_of(buyer) == {rye.pk: 2}
+
+
+def test_without_js_a_refused_add_on_the_product_page_shows_on_its_form(
+    buyer_client: ShopClient, buyer: Any, make_product: Callable[..., Product]
+) -> None:
+    rye = make_product(name="Dark rye flour", stock=6)
+    page = reverse("shop:product_detail", args=[rye.pk])
+
+    response = add_from_product_page(buyer_client, rye, "9", htmx=False)
+
+    assert response.status_code == 302 and response["Location"] == f"{page}#buy"
+    form = buy_form_of(buyer_client.get(page).content.decode())
+    assert "Only 6 of Dark rye flour (25 kg sack) in stock" in form
+    assert 'value="9"' in form and 'aria-invalid="true"' in form
+    # Said once: the next visit shows the plain form again.
+    assert "aria-invalid" not in buy_form_of(buyer_client.get(page).content.decode())
+    assert cart_of(buyer) == {}
