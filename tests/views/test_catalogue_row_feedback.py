@@ -237,9 +237,12 @@ def add_from_product_page(client: ShopClient, product: Product, quantity: str, *
 
 
 def buy_form_of(html: str) -> str:
-    found = re.search(r'<form [^>]*id="buy".*?</form>', html, re.S)
-    assert found is not None, "no buy form"
-    return found.group(0)
+    """The product page's buy box (`#buy`): up to the list form on the page, or the end of
+    an htmx answer."""
+    assert '<div id="buy"' in html, "no buy box"
+    start = html.index('<div id="buy"')
+    end = html.find('id="add-to-list"', start)
+    return html[start : end if end != -1 else len(html)]
 
 
 def test_htmx_add_on_the_product_page_answers_on_its_form(
@@ -256,6 +259,7 @@ def test_htmx_add_on_the_product_page_answers_on_its_form(
     assert refused.status_code == 409
     assert "Only 6 of Dark rye flour (25 kg sack) in stock (2 already in your cart)" in form
     assert 'value="9"' in form and 'aria-invalid="true" aria-describedby="buy-feedback"' in form
+    assert re.search(r'name="quantity" value="4">\s*<button[^>]*>Add 4 instead', form)
     assert 'id="cart-badge"' in refused.content.decode()
     assert cart_of(buyer) == {rye.pk: 2}
 
