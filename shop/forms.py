@@ -262,8 +262,8 @@ QUICK_ORDER_MAX_FILE_BYTES = 100 * 1024
 
 
 class QuickOrderForm(forms.Form):
-    """The quick-order box, or a CSV file in its place. `text` (cleaned) is what is checked:
-    the file's content when one is chosen, else the box's."""
+    """The quick-order box, or a CSV file in its place (not both). `text` (cleaned) is what is
+    checked: the file's content when one is chosen, else the box's."""
 
     lines = forms.CharField(
         label="Lines to order",
@@ -303,6 +303,16 @@ class QuickOrderForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data.get("csv_file") and (data.get("lines") or "").strip():
+            # Reading one would silently drop the other (and a file's header row would not
+            # describe the typed lines): say so and keep what was typed.
+            self.add_error(
+                "csv_file",
+                "You typed lines and chose a file: quick order reads one or the other. Your "
+                "typed lines are kept in the box; send them without the file, or clear the box "
+                "and choose the file again.",
+            )
+            return data
         text = data.get("csv_file") or data.get("lines") or ""
         if not self.errors and not text.strip():
             raise forms.ValidationError("Paste your lines into the box, or choose a CSV file.")

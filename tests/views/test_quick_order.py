@@ -194,6 +194,22 @@ def test_a_csv_file_is_read_and_its_rows_land_in_the_box(
     assert "Quantity 2,5 is not a whole number." in html
 
 
+def test_typed_lines_and_a_file_together_are_refused_keeping_the_typed_lines(
+    buyer_client: ShopClient, buyer: Any, catalogue: dict[str, Product]
+) -> None:
+    upload = SimpleUploadedFile("order.csv", b"SUG-CAST-25;2\n", content_type="text/csv")
+
+    response = buyer_client.form_post(
+        URL, {"lines": "FLR-STRW-25 4", "csv_file": upload, "action": "add"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "You typed lines and chose a file" in html
+    assert textarea(html) == "FLR-STRW-25 4"
+    assert cart_of(buyer) == {}
+
+
 def test_a_spreadsheet_file_that_is_not_csv_is_refused(buyer_client: ShopClient, buyer: Any) -> None:
     upload = SimpleUploadedFile("order.xlsx", b"PK\x03\x04rest-of-a-zip", content_type="application/zip")
 
