@@ -134,11 +134,17 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if member is None:
         raise Http404("No such member.")
     if request.method == "GET":
+        # The service refuses to remove a company's last admin: say so instead of a button
+        # that can only be refused.
+        last_admin = member.role == Role.ADMIN and not (
+            selectors.members_of(request.membership.company_id)
+            .filter(role=Role.ADMIN).exclude(pk=member.pk).exists()
+        )
         return render(
             request,
             "companies/member_remove.html",
             {"member": member, "company": request.membership.company,
-             "is_self": member.user_id == request.user.pk},
+             "is_self": member.user_id == request.user.pk, "last_admin": last_admin},
         )
     try:
         services.member_remove(actor=request.user, member_id=pk)

@@ -135,6 +135,8 @@ def test_on_a_phone_the_header_stays_on_one_line_in_view_and_every_target_is_44p
     expect(page.locator("#buy-feedback")).to_contain_text(f"of {last.name} (25 kg sack) in stock")
     expect(quantity).to_have_attribute("aria-invalid", "true")
     expect(quantity).to_have_value("9999")
+    # The keyboard stays where it was in the box swapped in (not back at the top of the page).
+    expect(page.get_by_role("button", name="Add to cart")).to_be_focused()
 
     # A message the page shows (here, after adding to a list: a full page load) floats under
     # the header without moving the page, and can be dismissed.

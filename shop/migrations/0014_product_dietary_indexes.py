@@ -57,7 +57,7 @@ def invalid_indexes(schema_editor: BaseDatabaseSchemaEditor, names: list[str]) -
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "WHERE c.relname = ANY(%s) AND NOT i.indisvalid",
+            "WHERE c.relname = ANY(%s) AND pg_table_is_visible(c.oid) AND NOT i.indisvalid",
             [names],
         )
         return sorted(row[0] for row in cursor.fetchall())

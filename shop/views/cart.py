@@ -158,7 +158,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
             response = render(
                 request, "shop/_cart_feedback.html", {"notices": [(tag, text)]}, status=status
             )
-            if on_row:  # no row to show it on (gone from sale): where messages go
+            if on_row or on_product:  # no row or form to show it on (gone from sale): to messages
                 response["HX-Retarget"] = "#messages"
                 response["HX-Reswap"] = "innerHTML"
             return response

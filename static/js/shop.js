@@ -160,11 +160,12 @@
     region.scrollIntoView({ block: "start" });
   });
 
-  // A catalogue row swapped in after "Add" keeps the keyboard on that row: its button again
-  // (htmx restores focus by id, but not from a button that is gone, like "Add the 4 there are").
+  // A catalogue row (or the product page's buy box) swapped in after "Add" keeps the keyboard
+  // there: on the marked input or its button again (htmx restores focus by id, but not from
+  // a button that is gone, like "Add 4 instead").
   document.addEventListener("htmx:afterSettle", function (event) {
     var row = event.detail.elt;
-    if (!row || !row.matches || !row.matches("tr[data-product-id]")) return;
+    if (!row || !row.matches || !row.matches("tr[data-product-id], #buy")) return;
     var fresh = document.getElementById(row.id) || row;
     // The row's answer may land below the fold (an add from the foot of the screen, a phone
     // card's feedback under its button): scroll just enough to show it, never the whole page.
@@ -173,7 +174,7 @@
     var active = document.activeElement;
     if (active && active !== document.body && document.body.contains(active)) return;
     var invalid = fresh.querySelector("[aria-invalid=true]");
-    var button = fresh.querySelector(".add-form button[type=submit]");
+    var button = fresh.querySelector(".add-form button[type=submit], .buy-form button[type=submit]");
     if (invalid) invalid.focus(); else if (button) button.focus();
   });
 

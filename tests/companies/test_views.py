@@ -221,6 +221,15 @@ def test_remove_on_the_members_page_asks_first_naming_the_member(
     assert Membership.objects.filter(user=viewer).exists()  # asking changes nothing
 
 
+def test_removing_the_last_admin_is_explained_not_offered(admin_client: ShopClient, admin: Any) -> None:
+    url = reverse("companies:member_remove", args=[admin.membership.pk])
+
+    html = admin_client.get(url).content.decode()
+
+    assert "is the only admin of" in html and "Make another member an admin first" in html
+    assert f'action="{url}"' not in html
+
+
 # --- Addresses and settings --------------------------------------------------------------------
 
 

@@ -237,12 +237,18 @@ def add_from_product_page(client: ShopClient, product: Product, quantity: str, *
 
 
 def buy_form_of(html: str) -> str:
-    """The product page's buy box (`#buy`): up to the list form on the page, or the end of
-    an htmx answer."""
+    """The product page's buy box (`#buy`): up to the list form on the page, or, in an htmx
+    answer, up to its out-of-band parts (the messages for screen readers, the badge)."""
     assert '<div id="buy"' in html, "no buy box"
     start = html.index('<div id="buy"')
-    end = html.find('id="add-to-list"', start)
-    return html[start : end if end != -1 else len(html)]
+    ends = [i for i in (html.find('id="add-to-list"', start), html.find('<div id="messages"', start)) if i != -1]
+    return html[start : min(ends) if ends else len(html)]
+
+
+def feedback_of(box: str) -> str:
+    found = re.search(r'<p [^>]*id="buy-feedback">(.*?)</p>', box, re.S)
+    assert found is not None, "no #buy-feedback"
+    return found.group(1)
 
 
 def test_htmx_add_on_the_product_page_answers_on_its_form(
@@ -254,10 +260,13 @@ def test_htmx_add_on_the_product_page_answers_on_its_form(
     refused = add_from_product_page(buyer_client, rye, "9", htmx=True)
 
     assert added.status_code == 200
-    assert "Added: 2 in cart" in buy_form_of(added.content.decode())
+    assert "Added: 2 in cart" in feedback_of(buy_form_of(added.content.decode()))
     form = buy_form_of(refused.content.decode())
     assert refused.status_code == 409
-    assert "Only 6 of Dark rye flour (25 kg sack) in stock (2 already in your cart)" in form
+    assert "Only 6 of Dark rye flour (25 kg sack) in stock (2 already in your cart)" in feedback_of(form)
+    assert 'name="csrfmiddlewaretoken"' in form
+    page = reverse("shop:product_detail", args=[rye.pk])
+    assert f'name="next" value="{page}"' in form  # the page's own path, not /cart/add/
     assert 'value="9"' in form and 'aria-invalid="true" aria-describedby="buy-feedback"' in form
     assert re.search(r'name="quantity" value="4">\s*<button[^>]*>Add 4 instead', form)
     assert 'id="cart-badge"' in refused.content.decode()
@@ -274,8 +283,32 @@ def test_without_js_a_refused_add_on_the_product_page_shows_on_its_form(
 
     assert response.status_code == 302 and response["Location"] == f"{page}#buy"
     form = buy_form_of(buyer_client.get(page).content.decode())
-    assert "Only 6 of Dark rye flour (25 kg sack) in stock" in form
+    assert "Only 6 of Dark rye flour (25 kg sack) in stock" in feedback_of(form)
     assert 'value="9"' in form and 'aria-invalid="true"' in form
     # Said once: the next visit shows the plain form again.
     assert "aria-invalid" not in buy_form_of(buyer_client.get(page).content.decode())
     assert cart_of(buyer) == {}
+
+
+def test_the_product_pages_answer_shows_only_on_that_products_page(
+    buyer_client: ShopClient, make_product: Callable[..., Product]
+) -> None:
+    rye, spelt = make_product(name="Dark rye flour", stock=6), make_product(name="Spelt", stock=6)
+    add_from_product_page(buyer_client, rye, "9", htmx=False)
+
+    other = buy_form_of(buyer_client.get(reverse("shop:product_detail", args=[spelt.pk])).content.decode())
+
+    assert 'id="buy-feedback"' not in other and "aria-invalid" not in other
+
+
+def test_htmx_add_of_a_withdrawn_product_on_its_page_answers_in_the_messages(
+    buyer_client: ShopClient, make_product: Callable[..., Product]
+) -> None:
+    rye = make_product(name="Dark rye flour", stock=6)
+    Product.objects.filter(pk=rye.pk).update(is_active=False)
+
+    response = add_from_product_page(buyer_client, rye, "1", htmx=True)
+
+    assert response.status_code == 409
+    assert response["HX-Retarget"] == "#messages"  # not in place of the buy box
+    assert "no longer for sale" in response.content.decode()
