@@ -4,9 +4,11 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -145,7 +147,21 @@ def test_password_reset_sends_a_link(anon_client: ShopClient, buyer: Any) -> Non
     assert response.status_code == 302
     assert response["Location"] == reverse("account_reset_password_done")
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.endswith("Reset your password")  # sentence case, as the pages
     assert "Check your email" in anon_client.get(response["Location"]).content.decode()
+
+
+ACCOUNT_SUBJECTS = sorted(
+    path.name for path in (settings.BASE_DIR / "templates/account/email").glob("*_subject.txt")
+)
+
+
+@pytest.mark.parametrize("name", ACCOUNT_SUBJECTS)
+def test_account_mail_subjects_are_in_sentence_case(name: str) -> None:
+    subject = render_to_string(f"account/email/{name}").strip()
+
+    assert subject and subject[0].isupper()
+    assert not any(word[0].isupper() for word in subject.split()[1:]), subject
 
 
 # --- The admin's login is allauth's -----------------------------------------------------------
