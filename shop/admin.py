@@ -243,7 +243,7 @@ class OrderAdmin(admin.ModelAdmin):
         "reference", "company", "user", "status", "invoice_number", "po_number", "line_count",
         "total", "currency", "created_at",
     ]
-    list_filter = ["status", "company"]
+    list_filter = ["status", ("company", admin.RelatedOnlyFieldListFilter)]
     # Also an order's reference (ORD-000012) or its invoice's (INV-000007): get_search_results.
     search_fields = ["user__email", "company__name", "po_number", "=id"]
     list_select_related = ["user", "invoice", "company"]

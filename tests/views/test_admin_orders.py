@@ -14,6 +14,7 @@ from django.urls import reverse
 from shop import services
 from shop.models import Invoice, Order, OrderStatusChange, Product
 from shop.services.checkout import OrderDetails
+from tests.factories import make_company
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +246,16 @@ def test_staff_find_an_order_by_its_reference_its_invoice_its_po_or_its_company(
     assert listed(staff_client, q=their_company.name) == {theirs.pk}
     assert listed(staff_client, company__id__exact=str(their_company.pk)) == {theirs.pk}
     assert their_company.name in staff_client.get(CHANGELIST).content.decode()
+
+
+def test_the_company_filter_lists_only_companies_with_orders(
+    staff_client: Client, other_buyer: Any, rye: Product, place: Callable[[], Order]
+) -> None:
+    ours = place().company
+    theirs = services.order_place(user=other_buyer, lines=[(rye.pk, 1)]).order.company
+    make_company("Idle Bakery", admin_email="idle@bakery.test")  # no orders
+
+    filters = staff_client.get(CHANGELIST).context["cl"].filter_specs
+    [companies] = [spec for spec in filters if getattr(spec, "field_path", None) == "company"]
+
+    assert sorted(title for _, title in companies.lookup_choices) == sorted([ours.name, theirs.name])
