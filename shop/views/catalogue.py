@@ -16,7 +16,7 @@ from shop.services.checkout import can_order
 from shop.services.pricing import product_price
 from shop.tables import ProductTable, table_configure
 from shop.views.add_feedback import take_from_session, with_row_feedback
-from shop.views.common import wants_partial
+from shop.views.common import url_without_empty_parameters, wants_partial
 
 
 @login_required
@@ -24,7 +24,7 @@ from shop.views.common import wants_partial
 @vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
     partial = wants_partial(request)
-    if not partial and (clean_url := _without_empty_parameters(request)):
+    if not partial and (clean_url := url_without_empty_parameters(request)):
         return redirect(clean_url)
     form = CatalogueFilterForm(request.GET, categories=selectors.category_choices())
     form.is_valid()  # an unknown category or an over-long query drops just that filter
@@ -112,20 +112,6 @@ def _sort_choices(current: str, *, q: str) -> list[tuple[str, str, bool]]:
     default = ("", "Best matches first") if q else ("", "Name, A to Z")
     options = [default, *((value, label) for value, label in SORTS if q or value != "name")]
     return [(value, label, value == current) for value, label in options]
-
-
-def _without_empty_parameters(request: HttpRequest) -> str | None:
-    """The URL without its empty parameters ("?q=&category="), or None when it has none: a
-    plain form submit sends every field, and a shared link should carry only those in use."""
-    query = request.GET.copy()
-    empty = [name for name, values in query.lists() if "" in values]
-    if not empty:
-        return None
-    for name in empty:
-        values = [value for value in query.pop(name) if value]
-        if values:
-            query.setlist(name, values)
-    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 @login_required

@@ -1,6 +1,6 @@
 """What every HTML view module shares."""
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest
@@ -15,6 +15,26 @@ def wants_partial(request: HttpRequest) -> bool:
     # A history-restore request (cache miss after Back) needs the whole page, not the fragment.
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def url_without_empty_parameters(
+    request: HttpRequest, names: Collection[str] | None = None
+) -> str | None:
+    """The URL without its empty parameters ("?q=&category="; only those in `names` when
+    given), or None when it has none: a plain form submit sends every field, and a shared link
+    should carry only those in use."""
+    query = request.GET.copy()
+    empty = [
+        name for name, values in query.lists()
+        if "" in values and (names is None or name in names)
+    ]
+    if not empty:
+        return None
+    for name in empty:
+        values = [value for value in query.pop(name) if value]
+        if values:
+            query.setlist(name, values)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 def company_order_or_404(request: HttpRequest, pk: int) -> Order:

@@ -20,23 +20,14 @@ from shop.services.checkout import can_order, require_ordering_role
 from shop.services.pricing import order_totals
 from shop.services.saved_lists import saved_list_from_order
 from shop.tables import OrderTable, order_lines_csv_response, table_configure, table_csv_response
-from shop.views.common import company_order_or_404, report_lines_added, wants_partial
+from shop.views.common import (
+    company_order_or_404,
+    report_lines_added,
+    url_without_empty_parameters,
+    wants_partial,
+)
 
 ORDER_FILTER_NAMES = tuple(OrderFilterForm.base_fields)
-
-
-def _without_empty_filters(request: HttpRequest) -> str | None:
-    """The URL without the filters a plain form submits empty (`?status=&q=`), or None when
-    there are none: shared links carry only the filters in use."""
-    query = request.GET.copy()
-    empty = [name for name in ORDER_FILTER_NAMES if "" in query.getlist(name)]
-    if not empty:
-        return None
-    for name in empty:
-        values = [value for value in query.pop(name) if value]
-        if values:
-            query.setlist(name, values)
-    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 @login_required
@@ -44,7 +35,7 @@ def _without_empty_filters(request: HttpRequest) -> str | None:
 @vary_on_headers("HX-Request")
 def orders(request: HttpRequest) -> HttpResponse:
     partial = wants_partial(request)
-    if not partial and (clean_url := _without_empty_filters(request)):
+    if not partial and (clean_url := url_without_empty_parameters(request, ORDER_FILTER_NAMES)):
         return redirect(clean_url)
     form = OrderFilterForm(request.GET)
     form.is_valid()  # an invalid field is left out of the filters and shown with its error
