@@ -163,8 +163,14 @@ def cart_add(request: HttpRequest) -> HttpResponse:
                 response["HX-Reswap"] = "innerHTML"
             return response
         if on_product:
-            return _buy_form_response(request, product, feedback, text, next_path=next_path, status=status)
-        return _row_response(request, product, feedback, text, next_path=next_path, status=status)
+            html = render(
+                request,
+                "shop/product_detail.html#buy-form",
+                {"product": product, "feedback": feedback, "next_path": next_path},
+            ).content.decode()
+        else:
+            html = render_row(request, product, feedback, next_path=next_path)
+        return _answer_in_place(html, request, feedback.level, text, status)
     messages.add_message(request, level, text)
     if feedback is not None:
         keep_for_next_page(request, feedback)
@@ -182,47 +188,12 @@ def _posted_product_id(form: AddToCartForm) -> int | None:
         return None
 
 
-def _row_response(
-    request: HttpRequest,
-    product: Product,
-    feedback: RowFeedback,
-    text: str,
-    *,
-    next_path: str,
-    status: int,
-) -> HttpResponse:
-    """The catalogue row again, saying what happened (swapped in for the row), the message for
-    screen readers (#messages, out of band: the row's text is not a live region) and the
-    cart badge (out of band)."""
-    row = render_row(request, product, feedback, next_path=next_path)
-    rest = render(
-        request,
-        "shop/_cart_row_feedback.html",
-        {"notices": [(feedback.level, text)]},
-    ).content.decode()
-    return HttpResponse(row + rest, status=status)
-
-
-def _buy_form_response(
-    request: HttpRequest,
-    product: Product,
-    feedback: RowFeedback,
-    text: str,
-    *,
-    next_path: str,
-    status: int,
-) -> HttpResponse:
-    """The product page's form again, saying what happened (swapped in for the form), with
-    the message for screen readers and the cart badge out of band, as for a catalogue row."""
-    form = render(
-        request,
-        "shop/product_detail.html#buy-form",
-        {"product": product, "feedback": feedback, "next_path": next_path},
-    ).content.decode()
-    rest = render(
-        request, "shop/_cart_row_feedback.html", {"notices": [(feedback.level, text)]}
-    ).content.decode()
-    return HttpResponse(form + rest, status=status)
+def _answer_in_place(html: str, request: HttpRequest, level: str, text: str, status: int) -> HttpResponse:
+    """`html` (the catalogue row or the product page's buy box, saying what happened, swapped
+    in for itself), then out of band the message for screen readers (#messages: the swapped
+    text is not a live region) and the cart badge."""
+    rest = render(request, "shop/_cart_row_feedback.html", {"notices": [(level, text)]})
+    return HttpResponse(html + rest.content.decode(), status=status)
 
 
 def _what_can_be_added(product: Product, quantity: int, exc: InsufficientStock) -> int | None:
