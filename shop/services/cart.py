@@ -180,18 +180,23 @@ def cart_add(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartI
     return item
 
 
+def _locked_line(user: AbstractBaseUser, product_id: int) -> CartItem | None:
+    """The user's cart line of a product with its product, locked (inside a transaction)."""
+    return (
+        CartItem.objects.select_for_update(of=("self",))
+        .select_related("product")
+        .filter(user=user, product_id=product_id)
+        .first()
+    )
+
+
 def cart_set_quantity(*, user: AbstractBaseUser, product_id: int, quantity: int) -> CartItem:
     """Set a cart line's quantity (1..max, allowed by the pack rules, and no more than is in
     stock)."""
     require_ordering_role(user)
     _check_quantity(quantity)
     with transaction.atomic():
-        item = (
-            CartItem.objects.select_for_update(of=("self",))
-            .select_related("product")
-            .filter(user=user, product_id=product_id)
-            .first()
-        )
+        item = _locked_line(user, product_id)
         if item is None:
             raise ProductUnavailable(product_id)
         require_allowed([(item.product, quantity)])
@@ -288,12 +293,7 @@ def cart_remove(*, user: AbstractBaseUser, product_id: int) -> CartRemoved | Non
     """Take a line out of the cart; None when it was not there."""
     require_ordering_role(user)
     with transaction.atomic():
-        item = (
-            CartItem.objects.select_for_update(of=("self",))
-            .select_related("product")
-            .filter(user=user, product_id=product_id)
-            .first()
-        )
+        item = _locked_line(user, product_id)
         if item is None:
             return None
         item.delete()
